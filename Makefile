@@ -1,0 +1,38 @@
+# One command per habit. Every target builds .venv from requirements.lock first.
+PY      := .venv/bin/python
+VENV    := .venv/.installed
+DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
+
+.PHONY: run test check bench demo clean
+
+$(VENV): requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(VENV)
+
+$(DB): | $(VENV)
+	$(PY) -m cjb_tracker init --demo --db $(DB)
+
+run: $(VENV) $(DB)
+	CJB_TRACKER_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
+
+demo: $(VENV)
+	rm -f $(DB) $(DB).wal
+	$(PY) -m cjb_tracker init --demo --db $(DB)
+
+test: $(VENV)
+	$(PY) -m pytest
+
+check: $(VENV)
+	$(PY) -m ruff format --check cjb_tracker pages tests benchmarks dashboard.py
+	$(PY) -m ruff check cjb_tracker pages tests benchmarks dashboard.py
+	$(PY) -m mypy
+	.venv/bin/lint-imports
+	$(PY) -m pytest
+
+bench: $(VENV)
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf .venv build *.egg-info

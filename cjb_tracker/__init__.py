@@ -1,0 +1,5 @@
+"""cjb-tracker: follow inspection recommendations to completion for a Criminal Justice Board."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

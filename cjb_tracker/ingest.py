@@ -1,0 +1,227 @@
+"""Import an uploaded file: stage it, check it with SQL, and write it whole or not at all.
+
+Every import, rejected or not, is recorded in import_batches. The same file (by SHA-256)
+already committed adds nothing. The work on the data is done in DuckDB: the file is
+staged as text, the checks are queries/check_*.sql and problems_*.sql, the write is
+queries/insert_*.sql.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cjb_tracker import store, vocab
+from cjb_tracker.errors import NotFound, TrackerError
+from cjb_tracker.formats import FORMATS, KINDS
+from cjb_tracker.problems import Problem, sort_key
+from cjb_tracker.staging import Rejected, Staged, stage_file
+
+
+@dataclass
+class ImportResult:
+    """What became of one file: the contract of `cjb-tracker import --json`."""
+
+    status: str  # committed | rejected | duplicate | valid
+    batch_id: int | None = None
+    rows: int = 0
+    inserted: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    preview: pd.DataFrame | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "batch_id": self.batch_id,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def import_path(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, **options: Any
+) -> ImportResult:
+    """Import a file on disk (read by DuckDB straight from the path where it can be)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TrackerError(f"{path} cannot be read: {error.strerror}.") from error
+    return import_file(con, kind, path.name, data, source=path, **options)
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    *,
+    imported_by: str = "unknown",
+    dry_run: bool = False,
+    illustrative: bool = False,
+    source: Path | None = None,
+) -> ImportResult:
+    """Check the file; unless it is a dry run or has errors, write it as one batch."""
+    if kind not in KINDS:
+        raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not dry_run and (earlier := _committed_batch_with(con, kind, sha256)) is not None:
+        batch = _record_batch(con, kind, file_name, sha256, imported_by, "duplicate")
+        return ImportResult("duplicate", batch_id=batch, warnings=[Problem(None, None,
+            "duplicate-row", f"This file was already imported as batch {earlier}; nothing was added.")])
+    result = _check_and_write(con, kind, file_name, data, sha256, imported_by, dry_run,
+                              illustrative, source)
+    if result.status == "rejected" and not dry_run:
+        result.batch_id = _record_batch(con, kind, file_name, sha256, imported_by, "rejected",
+                                        result.rows, 0, len(result.errors), len(result.warnings))
+    return result
+
+
+def _check_and_write(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    sha256: str,
+    imported_by: str,
+    dry_run: bool,
+    illustrative: bool,
+    source: Path | None,
+) -> ImportResult:
+    with store.transaction(con) as cur:
+        try:
+            staged = stage_file(cur, FORMATS[kind], file_name, data, source)
+        except Rejected as rejected:
+            return ImportResult("rejected", errors=rejected.problems)
+        errors, warnings = _check(cur, kind, staged, imported_by)
+        preview = cur.execute("select * from checked order by row_number limit 500").df()
+        if errors or dry_run:
+            cur.execute("rollback")
+            cur.execute("begin transaction")  # the context manager commits an empty one
+            status = "rejected" if errors else "valid"
+            return ImportResult(status, rows=staged.rows, errors=errors, warnings=warnings,
+                                preview=preview)
+        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+        before = _count_records(cur, kind)
+        store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
+        inserted = _count_records(cur, kind) - before
+        _insert_batch(cur, batch_id, kind, file_name, sha256, imported_by, "committed",
+                      staged.rows, inserted, 0, len(warnings), illustrative)
+    con.execute("checkpoint")
+    return ImportResult("committed", batch_id=batch_id, rows=staged.rows, inserted=inserted,
+                        warnings=warnings, preview=preview)
+
+
+def _check(
+    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, imported_by: str
+) -> tuple[list[Problem], list[Problem]]:
+    _register_vocabularies(cur)
+    store.run_script(cur, f"check_{kind}", imported_by=imported_by)
+    found = cur.execute(store.load_query(f"problems_{kind}"), {"missing": staged.missing})
+    errors, warnings = list(staged.errors), list(staged.warnings)
+    for row, column, code, message, is_warning in found.fetchall():
+        (warnings if is_warning else errors).append(Problem(row, column, code, message))
+    return sorted(errors, key=sort_key), sorted(warnings, key=sort_key)
+
+
+def _register_vocabularies(cur: duckdb.DuckDBPyConnection) -> None:
+    for name, pairs in (("status_spellings", vocab.status_spellings()),
+                        ("rag_spellings", vocab.rag_spellings())):
+        frame = pd.DataFrame(pairs, columns=["key", "word"], dtype="string")
+        cur.register(f"{name}_frame", frame)
+        cur.execute(f"create or replace temp table {name} as select * from {name}_frame")
+        cur.unregister(f"{name}_frame")
+
+
+_COUNTED = {
+    "updates": "select count(*) from updates",
+    "recommendations": "select count(*) from recommendation_records",
+    "meetings": "select count(*) from meeting_records",
+}
+
+
+def _count_records(cur: duckdb.DuckDBPyConnection, kind: str) -> int:
+    return int(store.scalar(cur, _COUNTED[kind]))
+
+
+def _committed_batch_with(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
+    found = store.scalar(
+        con,
+        "select min(batch_id) from import_batches where kind = ? and sha256 = ? "
+        "and status = 'committed'",
+        [kind, sha256],
+    )
+    return None if found is None else int(found)
+
+
+def _record_batch(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    imported_by: str,
+    status: str,
+    rows: int = 0,
+    inserted: int = 0,
+    errors: int = 0,
+    warnings: int = 0,
+) -> int:
+    with store.transaction(con) as cur:
+        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+        _insert_batch(cur, batch_id, kind, file_name, sha256, imported_by, status, rows,
+                      inserted, errors, warnings, False)
+    return batch_id
+
+
+def _insert_batch(
+    cur: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    imported_by: str,
+    status: str,
+    rows: int,
+    inserted: int,
+    errors: int,
+    warnings: int,
+    illustrative: bool,
+) -> None:
+    cur.execute(
+        "insert into import_batches (batch_id, kind, file_name, sha256, imported_by, row_count,"
+        " inserted, status, error_count, warning_count, illustrative)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, kind, file_name, sha256, imported_by, rows, inserted, status, errors,
+         warnings, illustrative],
+    )
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) -> None:
+    """Mark a committed batch reverted; every view then ignores what it wrote."""
+    with store.transaction(con) as cur:
+        status = store.scalar(cur, "select status from import_batches where batch_id = ?",
+                              [batch_id])
+        if status is None:
+            raise NotFound(f"There is no import batch {batch_id}.")
+        if status != "committed":
+            raise TrackerError(f"Batch {batch_id} is {status}; only a committed batch can be undone.")
+        blockers = cur.execute(store.load_query("undo_blockers"), {"batch_id": batch_id}).fetchall()
+        if blockers:
+            later = ", ".join(str(b) for (b,) in blockers)
+            raise TrackerError(
+                f"Batch {batch_id} added meetings or recommendations that later batches use "
+                f"({later}). Undo those first."
+            )
+        cur.execute(
+            "update import_batches set status = 'reverted', reverted_by = ?, reverted_at = now()"
+            " where batch_id = ?",
+            [undone_by, batch_id],
+        )
+    con.execute("checkpoint")

@@ -1,0 +1,59 @@
+"""Build a new database: the schema, the seed from the source letter, and the demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from cjb_tracker import store
+from cjb_tracker.errors import TrackerError
+from cjb_tracker.ingest import ImportResult, import_path
+
+SEED = store.ROOT / "data" / "seed"
+DEMO = store.ROOT / "data" / "demo"
+SOURCE_LETTER = "Source letter (PCC, 13 Sep 2021)"
+DEMO_AUTHOR = "Demo data (illustrative)"
+
+
+def init_database(con: duckdb.DuckDBPyConnection, demo: bool = False) -> list[ImportResult]:
+    """Create the schema and load the seed; with demo, add the illustrative story."""
+    store.create_schema(con)
+    results = load_seed(con)
+    if demo:
+        results += load_demo(con)
+    return results
+
+
+def load_seed(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
+    """Only what the source letter says: bodies, the report, its 13 recommendations."""
+    with store.transaction(con) as cur:
+        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+        cur.execute(
+            "insert into import_batches (batch_id, kind, file_name, imported_by, status)"
+            " values (?, 'seed', 'data/seed', ?, 'committed')",
+            [batch_id, SOURCE_LETTER],
+        )
+        cur.execute(store.load_query("seed_bodies"), {"path": str(SEED / "bodies.csv")})
+        cur.execute(
+            store.load_query("seed_reports"),
+            {"path": str(SEED / "reports.csv"), "batch_id": batch_id},
+        )
+    return [_must_commit(con, "recommendations", SEED / "recommendations.csv", SOURCE_LETTER)]
+
+
+def load_demo(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
+    """Illustrative meetings, leads, due dates, a second report and updates."""
+    files = [("meetings", DEMO / "meetings.csv"), ("recommendations", DEMO / "recommendations.csv")]
+    files += [("updates", path) for path in sorted((DEMO / "updates").glob("*.csv"))]
+    return [_must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in files]
+
+
+def _must_commit(
+    con: duckdb.DuckDBPyConnection, kind: str, path: Path, by: str, illustrative: bool = False
+) -> ImportResult:
+    result = import_path(con, kind, path, imported_by=by, illustrative=illustrative)
+    if result.status != "committed":
+        first = "; ".join(f"row {p.row} {p.column}: {p.message}" for p in result.errors[:5])
+        raise TrackerError(f"The shipped file {path.name} did not load ({result.status}): {first}")
+    return result

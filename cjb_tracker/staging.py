@@ -1,0 +1,463 @@
+"""Turn an uploaded file (CSV or XLSX bytes) into a staging table of text cells.
+
+The staging table `stage` holds `row_number` (the file row; the header is row 1),
+`is_blank`, and one VARCHAR column per column of the file format (NULL where the file
+lacks it). CSV is read by DuckDB's own reader; only the header and the encoding are
+looked at in Python. XLSX has no DuckDB reader here, so openpyxl reads its cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import duckdb
+import pandas as pd
+
+from cjb_tracker.formats import FileFormat
+from cjb_tracker.problems import Problem
+from cjb_tracker.store import scalar
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 100_000
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class Rejected(Exception):
+    """The file cannot be staged at all; the problems say why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "rejected")
+        self.problems = problems
+
+
+@dataclass
+class Staged:
+    rows: int = 0
+    missing: list[str] = field(default_factory=list)
+    unheaded: list[int] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def stage_file(
+    cur: duckdb.DuckDBPyConnection,
+    fmt: FileFormat,
+    file_name: str,
+    data: bytes,
+    source: Path | None = None,
+) -> Staged:
+    """Create temp table `stage` from the file's bytes (and its path, when on disk)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected([_format_error(f"The file is {len(data) / 2**20:.0f} MB; the limit is "
+                                      f"{MAX_FILE_BYTES // 2**20} MB. Split it into smaller files.")])
+    if not data.strip():
+        raise Rejected([Problem(None, None, "format-error", "The file is empty: no data rows.")])
+    if data[:4] == b"PK\x03\x04":
+        return _stage_xlsx(cur, fmt, data)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise Rejected([_format_error(
+            f"{file_name} is not a valid Excel workbook. Open it in Excel and save it again "
+            "as .xlsx, or save it as CSV.")])
+    if file_name.lower().endswith(".xls"):
+        raise Rejected([_format_error(
+            "Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")])
+    return _stage_csv(cur, fmt, data, source)
+
+
+def _format_error(message: str) -> Problem:
+    return Problem(None, None, "format-error", message)
+
+
+# ---- CSV -------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The file's text and the encoding it was read as: UTF-8 (BOM or not), UTF-16 with a
+    BOM, or, failing UTF-8, what the charset detector finds (Windows-1252 from Excel)."""
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Rejected([_format_error(
+            "This is not a text file (it holds binary data). Upload the file saved as "
+            "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx).")])
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_as(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_as(data, "utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = charset_normalizer.from_bytes(data[: 1 << 20]).best()
+    encoding = guess.encoding if guess is not None else "cp1252"
+    if encoding in {"latin_1", "iso8859_15", "cp1250", "cp1252", "ascii"}:
+        encoding = "cp1252"  # what Excel on Windows writes; a superset of Latin-1's letters
+    return _decode_as(data, encoding), encoding
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        row = data.count(b"\n", 0, error.start) + 1
+        raise Rejected([Problem(row, None, "encoding-error",
+            f"Row {row} holds bytes that are not readable text. Save the file as "
+            "'CSV UTF-8 (comma delimited)' and upload it again.")]) from error
+
+
+def _stage_csv(
+    cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes, source: Path | None
+) -> Staged:
+    text, encoding = decode(data)
+    header = _header_cells(text)
+    _refuse_other_separators(header, fmt)
+    staged = Staged()
+    columns = _map_header(fmt, header, staged, _first_rows(text, 10))
+    if source is not None and encoding in {"utf-8", "utf-8-sig"}:
+        _read_csv_into_stage(cur, fmt, source, len(header), columns, data, staged)
+        return staged
+    with tempfile.TemporaryDirectory(prefix="cjb-stage-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_text(text, encoding="utf-8")
+        _read_csv_into_stage(cur, fmt, path, len(header), columns, text.encode("utf-8"), staged)
+    return staged
+
+
+def _header_cells(text: str) -> list[str]:
+    rows = _first_rows(text, 1)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise Rejected([Problem(1, None, "format-error",
+            "Row 1 is empty; it should hold the column names.")])
+    return rows[0]
+
+
+def _first_rows(text: str, count: int) -> list[list[str]]:
+    prefix = text[: 1 << 16]
+    try:
+        return [row for _, row in zip(range(count), csv.reader(io.StringIO(prefix)), strict=False)]
+    except csv.Error:
+        return []
+
+
+def _refuse_other_separators(header: list[str], fmt: FileFormat) -> None:
+    if len(header) != 1:
+        return
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in header[0]:
+            raise Rejected([Problem(1, None, "format-error",
+                f"The columns are separated by {name}, not commas. Save the file as "
+                "'CSV UTF-8 (comma delimited)' and upload it again.")])
+
+
+def _read_csv_into_stage(
+    cur: duckdb.DuckDBPyConnection,
+    fmt: FileFormat,
+    path: Path,
+    width: int,
+    columns: dict[int, str],
+    data: bytes,
+    staged: Staged,
+) -> None:
+    if width > MAX_COLUMNS:
+        raise Rejected([Problem(1, None, "format-error",
+            f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. Is this the right file?")])
+    spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    cur.execute(
+        f"""create or replace temp table raw_stage as
+        select row_number() over () as k, *
+        from read_csv($path, header = false, skip = 1, columns = {{{spec}}},
+            delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
+            store_rejects = true, rejects_table = 'stage_rejects', rejects_scan = 'stage_scans',
+            max_line_size = {MAX_CELL_CHARS * 4})""",
+        {"path": str(path)},
+    )
+    rejects = cur.execute(
+        "select line, column_name, error_type, error_message from stage_rejects order by line"
+    ).fetchall()
+    staged.errors += [_reject_problem(line, name, kind, columns) for line, name, kind, _ in rejects]
+    skipped = sorted({line for line, *_ in rejects} | set(_empty_lines(data)))
+    _number_rows(cur, fmt, columns, skipped)
+    staged.rows = _finish_stage(cur, fmt, staged, skipped)
+    staged.errors += _blank_label_problems(cur, staged)
+
+
+def _reject_problem(line: int, name: str | None, kind: str, columns: dict[int, str]) -> Problem:
+    if kind == "MISSING COLUMNS":
+        return Problem(line, None, "missing-cell",
+            f"Row {line} has fewer cells than the header. Fill in the missing cells or "
+            "check for a stray line break.")
+    if kind == "TOO MANY COLUMNS":
+        return Problem(line, None, "extra-cell",
+            f"Row {line} has more cells than the header. Check for a comma that should be "
+            "inside quotes, or a value in a column with no heading.")
+    if kind == "UNQUOTED VALUE":
+        return Problem(line, None, "format-error",
+            f"Row {line} opens a quote (\") that is never closed. Close the quote or remove it.")
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return Problem(line, None, "format-error",
+            f"Row {line} is longer than {MAX_CELL_CHARS:,} characters. Shorten the text.")
+    if kind == "INVALID UNICODE":
+        return Problem(line, None, "encoding-error",
+            f"Row {line} holds bytes that are not readable text. Save as 'CSV UTF-8'.")
+    return Problem(line, None, "format-error", f"Row {line} cannot be read as CSV ({kind.lower()}).")
+
+
+def _empty_lines(data: bytes) -> list[int]:
+    """File rows that are wholly empty: DuckDB skips them, so row numbers must allow for them."""
+    starts = []
+    for pattern in (b"\n\n", b"\n\r\n"):
+        start = 0
+        while (start := data.find(pattern, start)) != -1:
+            starts.append(start)
+            start += 1
+    lines: list[int] = []
+    line, position = 1, 0
+    for start in sorted(starts):
+        line += data.count(b"\n", position, start + 1)
+        position = start + 1
+        lines.append(line)  # the empty line is the one after this newline
+    return lines
+
+
+def _number_rows(
+    cur: duckdb.DuckDBPyConnection, fmt: FileFormat, columns: dict[int, str], skipped: list[int]
+) -> None:
+    """Give each read row its file row number, allowing for rows DuckDB skipped (empty
+    or malformed): the k-th row read is row k + 1 + (skipped rows before it)."""
+    cur.execute("create or replace temp table skipped_rows (line bigint)")
+    if skipped:
+        cur.execute("insert into skipped_rows select unnest($lines)", {"lines": skipped})
+    picked = ", ".join(
+        f'r.c{position} as "{name}"' if position >= 0 else f'null::varchar as "{name}"'
+        for position, name in _fixed_order(fmt, columns)
+    )
+    cur.execute(
+        f"""create or replace temp table stage as
+        with gaps as (
+            select line - row_number() over (order by line) + 1 as g,
+                row_number() over (order by line) as before
+            from skipped_rows
+        ),
+        steps as (select g, max(before) as before from gaps group by g)
+        select r.k + 1 + coalesce(s.before, 0) as row_number, {picked}
+        from raw_stage as r
+        asof left join steps as s on r.k + 1 >= s.g
+        order by row_number"""
+    )
+
+
+def _fixed_order(fmt: FileFormat, columns: dict[int, str]) -> list[tuple[int, str]]:
+    by_name = {name: position for position, name in columns.items()}
+    return [(by_name.get(name, -1), name) for name in fmt.names]
+
+
+def _finish_stage(
+    cur: duckdb.DuckDBPyConnection, fmt: FileFormat, staged: Staged, skipped: list[int]
+) -> int:
+    """Mark blank rows, drop the trailing ones Excel leaves, report the others; return the
+    number of data rows."""
+    cells = [f'"{name}"' for name in fmt.names]
+    blank = " and ".join(f"coalesce(trim({c}), '') = ''" for c in cells)
+    cur.execute("alter table stage add column is_blank boolean default false")
+    cur.execute(f"update stage set is_blank = ({blank})")
+    last_row = int(scalar(cur, "select coalesce(max(row_number), 0) from stage where not is_blank"))
+    cur.execute("delete from stage where is_blank and row_number > $last", {"last": last_row})
+    blank_rows = [r for (r,) in cur.execute(
+        "select row_number from stage where is_blank order by 1").fetchall()]
+    rejected = {p.row for p in staged.errors}
+    blank_rows += [line for line in skipped if line < last_row and line not in rejected]
+    staged.errors += [
+        Problem(row, None, "blank-row",
+                f"Row {row} is blank, between rows with data. Delete the row or fill it in.")
+        for row in sorted(set(blank_rows))
+    ]
+    long_cells = cur.execute(
+        "select row_number, name from (unpivot stage on columns(* exclude (row_number, is_blank))"
+        " into name name value v) where length(v) > $limit order by 1, 2 limit 50",
+        {"limit": MAX_CELL_CHARS},
+    ).fetchall()
+    staged.errors += [
+        Problem(row, name, "constraint-error",
+                f"Row {row}, {name}: the text is longer than {MAX_CELL_CHARS:,} characters. "
+                "Shorten it, or attach the document as evidence instead.")
+        for row, name in long_cells
+    ]
+    count = int(scalar(cur, "select count(*) from stage where not is_blank"))
+    if not count:
+        if not staged.errors:
+            staged.errors.append(Problem(None, None, "format-error",
+                "The file has a header but no data rows. Fill in at least one row."))
+        return 0
+    return count
+
+
+def _map_header(
+    fmt: FileFormat, header: list[Any], staged: Staged, rows: list[list[Any]]
+) -> dict[int, str]:
+    """Which file column (by position) holds which format column; header problems noted."""
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        label = "" if cell is None else str(cell).strip()
+        name = fmt.column_for(label) if label else None
+        if not label:
+            staged.unheaded.append(position)
+        if name is None:
+            if label:
+                staged.warnings.append(Problem(1, label, "extra-label",
+                    f"Column {position + 1} '{label}' is not one the tracker reads; "
+                    "it will be ignored."))
+            continue
+        if name in seen:
+            staged.errors.append(Problem(1, name, "duplicate-label",
+                f"Columns {seen[name] + 1} and {position + 1} both hold {name}. "
+                "Keep one of them."))
+            continue
+        seen[name] = position
+        columns[position] = name
+    if not columns:
+        raise Rejected([_header_not_found(fmt, rows)])
+    staged.missing = [name for name in fmt.required if name not in seen]
+    staged.errors += [
+        Problem(1, name, "missing-label",
+                f"The required column {name} is missing. Add a column headed '{name}'.")
+        for name in staged.missing
+    ]
+    return columns
+
+
+def _header_not_found(fmt: FileFormat, rows: list[list[Any]]) -> Problem:
+    expected = ", ".join(fmt.required)
+    for number, row in enumerate(rows, start=1):
+        if number > 1 and sum(fmt.column_for(str(c)) is not None for c in row if c) >= 2:
+            return Problem(1, None, "format-error",
+                f"Header row not found in row 1: row {number} looks like the header. Delete "
+                f"the {number - 1} row(s) above it (titles or notes) and upload again.")
+    return Problem(1, None, "format-error",
+        f"Header row not found: row 1 should name the columns ({expected}, ...). "
+        "Download the template to see the expected columns.")
+
+
+def _blank_label_problems(cur: duckdb.DuckDBPyConnection, staged: Staged) -> list[Problem]:
+    """A column with data but no heading is an error; an empty unheaded column is not."""
+    problems = []
+    for position in staged.unheaded:
+        has_data = scalar(
+            cur, f"select count(*) from raw_stage where coalesce(trim(c{position}), '') <> ''"
+        )
+        if has_data:
+            problems.append(Problem(1, None, "blank-label",
+                f"Column {position + 1} has data but no heading. Give it a heading or delete it."))
+    return problems
+
+
+# ---- XLSX ------------------------------------------------------------------------------
+
+
+def _stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) -> Staged:
+    rows = _xlsx_rows(fmt, data)
+    if not rows or not any(cell not in (None, "") for cell in rows[0]):
+        raise Rejected([Problem(1, None, "format-error",
+            "Row 1 of the sheet is empty; it should hold the column names.")])
+    staged = Staged()
+    header = ["" if cell is None else str(cell) for cell in rows[0]]
+    if len(header) > MAX_COLUMNS:
+        raise Rejected([Problem(1, None, "format-error",
+            f"Row 1 has {len(header)} columns; the limit is {MAX_COLUMNS}.")])
+    columns = _map_header(fmt, header, staged, rows[:10])
+    width = len(header)
+    body = [_row_text(fmt, columns, row, width) for row in rows[1:]]
+    staged.errors += [
+        Problem(number, None, "extra-cell",
+                f"Row {number} has a value beyond the last headed column. Move it or delete it.")
+        for number, row in enumerate(rows[1:], start=2)
+        if any(cell not in (None, "") for cell in row[width:])
+    ]
+    frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="string")
+    frame.insert(0, "k", range(1, len(body) + 1))
+    cur.register("xlsx_rows", frame)
+    cur.execute("create or replace temp table raw_stage as select * from xlsx_rows")
+    cur.unregister("xlsx_rows")
+    _number_rows(cur, fmt, columns, [])
+    staged.rows = _finish_stage(cur, fmt, staged, [])
+    staged.errors += _blank_label_problems(cur, staged)
+    return staged
+
+
+def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
+    """The cell values of the sheet that holds the format's columns."""
+    import openpyxl  # imported here: slow to import, and only XLSX uploads need it
+
+    _refuse_zip_bomb(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged workbook
+        raise Rejected([_format_error(
+            "The workbook cannot be opened: it is damaged or not an Excel .xlsx file "
+            f"({type(error).__name__}). Save it again from Excel, or as CSV.")]) from error
+    try:
+        sheet = _choose_sheet(fmt, book)
+        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise Rejected([_format_error(
+            "The file is a damaged zip/Excel file. Save it again from Excel, or as CSV.")]
+        ) from error
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise Rejected([_format_error(
+            f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
+            f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. Copy the rows into a new workbook or CSV.")])
+
+
+def _choose_sheet(fmt: FileFormat, book: Any) -> Any:
+    names = list(book.sheetnames)
+    for name in names:
+        if name.strip().lower() in fmt.sheet_names:
+            return book[name]
+    if len(names) == 1:
+        return book[names[0]]
+    for name in names:
+        first = next(book[name].iter_rows(max_row=1, values_only=True), ())
+        if any(fmt.column_for(str(c)) for c in first if c is not None):
+            return book[name]
+    raise Rejected([_format_error(
+        f"No sheet holds {fmt.kind}: expected a sheet named '{fmt.sheet_names[0]}'. "
+        f"The workbook has: {', '.join(names)}.")])
+
+
+def _row_text(fmt: FileFormat, columns: dict[int, str], row: tuple[Any, ...], width: int) -> list[str | None]:
+    cells = list(row[:width]) + [None] * max(0, width - len(row))
+    return [_cell_text(cell, columns.get(i) in fmt.date_columns) for i, cell in enumerate(cells)]
+
+
+def _cell_text(cell: Any, is_date: bool) -> str | None:
+    """An XLSX cell as the text the CSV path would have seen."""
+    if cell is None:
+        return None
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if is_date else cell.isoformat(sep=" ")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, int | float):
+        if is_date and 1 <= cell < 2958466:  # an Excel serial day number
+            return (EXCEL_EPOCH + dt.timedelta(days=int(cell))).isoformat()
+        return str(int(cell)) if float(cell).is_integer() else str(cell)
+    return str(cell)

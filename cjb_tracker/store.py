@@ -1,0 +1,150 @@
+"""The DuckDB store: opening the file, the schema, named queries and transactions."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cjb_tracker.errors import DatabaseInUse, NotAllowed, TrackerError
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the one named, else $CJB_TRACKER_DB, else data/tracker.duckdb."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("CJB_TRACKER_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the database read-write; a file held by another process is a plain message."""
+    target = db_path(path)
+    try:
+        con = duckdb.connect(str(target))
+    except duckdb.IOException as error:
+        raise _explain_open_failure(target, error) from error
+    con.execute("set TimeZone = 'Europe/London'")
+    return con
+
+
+def _explain_open_failure(target: Path, error: duckdb.IOException) -> TrackerError:
+    text = str(error)
+    if "lock" not in text.lower():
+        return TrackerError(f"The database {target} could not be opened: {text.splitlines()[0]}")
+    found = _LOCK_PID.search(text)
+    holder = f"process {found.group(1)}" if found else "another process"
+    return DatabaseInUse(
+        f"The database {target} is in use by {holder} (for example the dashboard). "
+        "Stop that process or wait for it to finish, then try again."
+    )
+
+
+def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        scalar(con, "select count(*) from information_schema.tables "
+               "where table_name = 'import_batches'")
+    )
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table, view and macro on an empty database, in one transaction."""
+    if has_schema(con):
+        raise NotAllowed("The database already holds a tracker; it was left as it is.")
+    with transaction(con) as cur:
+        cur.execute(load_query("schema"))
+
+
+@functools.cache
+def load_query(name: str) -> str:
+    """The text of queries/{name}.sql."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run queries/{name}.sql with $name parameters bound, on a cursor of its own."""
+    cur = con.cursor()
+    try:
+        return cur.execute(load_query(name), params or None).df()
+    finally:
+        cur.close()
+
+
+def run_script(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run every statement of queries/{name}.sql in order, each given the $name
+    parameters it uses (DuckDB binds parameters for one statement at a time)."""
+    for statement in _statements(name):
+        used = {k: v for k, v in params.items() if f"${k}" in statement}
+        cur.execute(statement, used or None)
+
+
+@functools.cache
+def _statements(name: str) -> tuple[str, ...]:
+    # Our own query files end each statement with ';' at the end of a line.
+    parts = re.split(r";\s*\n", load_query(name))
+    return tuple(p for p in parts if _PARAM_OR_CODE.search(p))
+
+
+_PARAM_OR_CODE = re.compile(r"^\s*[a-z(]", re.MULTILINE)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value a small bookkeeping statement returns."""
+    # fetchall, not fetchone: DuckDB 2 refuses new work on a cursor with rows unread.
+    rows = con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one explicit transaction: committed on success, rolled back on error."""
+    cur = con.cursor()
+    cur.execute("set TimeZone = 'Europe/London'")
+    cur.execute("begin transaction")
+    try:
+        yield cur
+    except BaseException:
+        cur.execute("rollback")
+        cur.close()
+        raise
+    cur.execute("commit")
+    cur.close()
+
+
+def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    """Write the whole database as Parquet plus its schema (EXPORT DATABASE)."""
+    if directory.exists() and any(directory.iterdir()):
+        raise NotAllowed(f"{directory} is not empty; choose a new folder for the backup.")
+    directory.mkdir(parents=True, exist_ok=True)
+    con.execute("checkpoint")
+    con.execute(f"export database '{_quoted_path(directory)}' (format parquet)")
+
+
+def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    """Load a backup into an empty database (IMPORT DATABASE)."""
+    if not (directory / "schema.sql").is_file():
+        raise TrackerError(f"{directory} does not hold a backup (no schema.sql there).")
+    if has_schema(con):
+        raise NotAllowed(
+            "The target database already holds a tracker. Restore into a new file "
+            "(--db NEW_PATH) or move the old one aside first."
+        )
+    con.execute(f"import database '{_quoted_path(directory)}'")
+    con.execute("checkpoint")
+
+
+def _quoted_path(directory: Path) -> str:
+    # EXPORT/IMPORT DATABASE take no bound parameters; the path is the only literal.
+    return str(directory.resolve()).replace("'", "''")

@@ -1,0 +1,57 @@
+"""Status and RAG: their order, the words users may type, and the colours every chart uses.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable for readers with
+the common colour-vision deficiencies. The word is always shown beside the colour.
+"""
+
+from __future__ import annotations
+
+STATUSES: tuple[str, ...] = (
+    "Not started",
+    "In progress",
+    "Awaiting national action",
+    "Closure proposed",
+    "Complete",
+    "Superseded",
+)
+OPEN_STATUSES: tuple[str, ...] = STATUSES[:4]
+CLOSED_STATUSES: tuple[str, ...] = STATUSES[4:]
+
+RAGS: tuple[str, ...] = ("Red", "Amber", "Green")
+
+STATUS_COLOURS: dict[str, str] = {
+    "Not started": "#6E6E6E",
+    "In progress": "#E69F00",
+    "Awaiting national action": "#CC79A7",
+    "Closure proposed": "#56B4E9",
+    "Complete": "#0072B2",
+    "Superseded": "#A6A6A6",
+}
+
+RAG_COLOURS: dict[str, str] = {
+    "Red": "#D55E00",
+    "Amber": "#E69F00",
+    "Green": "#009E73",
+    "Blue": "#0072B2",  # BRAG: complete
+}
+
+# Other spellings users type, beyond case and spacing, mapped to the word we store.
+STATUS_SPELLINGS: dict[str, str] = {"completed": "Complete"}
+RAG_SPELLINGS: dict[str, str] = {"r": "Red", "a": "Amber", "g": "Green"}
+
+
+def spelling_key(word: str) -> str:
+    """How a typed word is compared: lower case, with every space removed."""
+    return "".join(word.split()).lower()
+
+
+def status_spellings() -> list[tuple[str, str]]:
+    """(key, status) for every accepted spelling of every status."""
+    pairs = [(spelling_key(status), status) for status in STATUSES]
+    return pairs + [(spelling_key(k), v) for k, v in STATUS_SPELLINGS.items()]
+
+
+def rag_spellings() -> list[tuple[str, str]]:
+    """(key, rag) for every accepted spelling of Red, Amber and Green."""
+    pairs = [(spelling_key(rag), rag) for rag in RAGS]
+    return pairs + list(RAG_SPELLINGS.items())

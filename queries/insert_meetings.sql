@@ -1,0 +1,6 @@
+-- Add the checked meetings that are not already held, as batch $batch_id.
+insert into meeting_records (record_id, meeting_id, body, held_on, title, batch_id)
+select nextval('record_seq'), meeting_id, body, held_on, title, $batch_id
+from checked
+where not already_held
+order by row_number;

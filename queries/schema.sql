@@ -1,0 +1,259 @@
+-- The tracker's schema. Run once on an empty database (cjb_tracker.store.create_schema).
+--
+-- Append-only by design: recommendations, reports, meetings and updates are kept as
+-- records written by an import batch. Undoing a batch marks it reverted; the views
+-- below ignore reverted batches, so every view shows what it showed before the batch.
+-- Nothing here is ever deleted.
+
+create sequence batch_seq start 1;
+create sequence record_seq start 1;
+
+create table bodies (
+    body varchar primary key,
+    name varchar not null
+);
+
+create table import_batches (
+    batch_id integer primary key,
+    kind varchar not null,          -- seed | updates | recommendations | meetings
+    file_name varchar,
+    sha256 varchar,
+    imported_by varchar,
+    imported_at timestamptz not null default now(),
+    row_count integer not null default 0,
+    inserted integer not null default 0,
+    status varchar not null,        -- committed | rejected | duplicate | reverted
+    illustrative boolean not null default false,
+    error_count integer not null default 0,
+    warning_count integer not null default 0,
+    reverted_by varchar,
+    reverted_at timestamptz
+);
+
+create table report_records (
+    record_id bigint primary key,
+    report_code varchar not null,
+    title varchar not null,
+    publisher varchar,
+    published_on date,
+    link varchar,
+    batch_id integer not null
+);
+
+create table recommendation_records (
+    record_id bigint primary key,
+    rec_id varchar not null,
+    report_code varchar not null,
+    number integer not null,
+    title varchar not null,
+    text varchar not null,
+    timescale varchar,
+    original_due date,
+    lead varchar,
+    body varchar not null,
+    initial_response varchar,
+    batch_id integer not null
+);
+
+create table addressee_records (
+    record_id bigint not null,      -- the recommendation_records row these belong to
+    position integer not null,
+    addressee varchar not null,
+    scope varchar not null check (scope in ('local', 'national'))
+);
+
+create table meeting_records (
+    record_id bigint primary key,
+    meeting_id varchar not null,    -- '{body}:{yyyy-mm-dd}', e.g. CJB:2022-04-13
+    body varchar not null,
+    held_on date not null,
+    title varchar,
+    batch_id integer not null
+);
+
+create table updates (
+    update_id bigint primary key,
+    rec_id varchar not null,
+    meeting_id varchar not null,
+    status varchar not null,
+    rag varchar,
+    narrative varchar,
+    next_steps varchar,
+    revised_due date,
+    revision_reason varchar,
+    evidence varchar,
+    reported_by varchar,
+    batch_id integer not null,
+    recorded_at timestamptz not null default now(),
+    source_row integer
+);
+
+create table statuses (
+    status varchar primary key,
+    sort_order integer not null,
+    is_open boolean not null
+);
+
+insert into statuses values
+    ('Not started', 1, true),
+    ('In progress', 2, true),
+    ('Awaiting national action', 3, true),
+    ('Closure proposed', 4, true),
+    ('Complete', 5, false),
+    ('Superseded', 6, false);
+
+-- Batches whose records count: committed, not reverted.
+create view live_batches as
+select batch_id, illustrative
+from import_batches
+where status = 'committed';
+
+create view reports as
+select report_code, title, publisher, published_on, link, illustrative
+from (
+    select r.*, b.illustrative,
+        row_number() over (partition by r.report_code order by r.record_id desc) as newest
+    from report_records as r
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+create view recommendations as
+select rec_id, report_code, number, title, text, timescale, original_due, lead, body,
+    initial_response, record_id, illustrative
+from (
+    select r.*, b.illustrative,
+        row_number() over (partition by r.rec_id order by r.record_id desc) as newest
+    from recommendation_records as r
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+create view recommendation_addressees as
+select r.rec_id, a.addressee, a.scope, a.position
+from recommendations as r
+join addressee_records as a using (record_id);
+
+create view meetings as
+select meeting_id, body, held_on, title, illustrative
+from (
+    select m.*, b.illustrative,
+        row_number() over (partition by m.meeting_id order by m.record_id desc) as newest
+    from meeting_records as m
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+-- One row per recommendation and meeting: a later upload supersedes an earlier one.
+create view effective_updates as
+select u.update_id, u.rec_id, u.meeting_id, m.body as meeting_body, m.held_on,
+    u.status, u.rag, u.narrative, u.next_steps, u.revised_due, u.revision_reason,
+    u.evidence, u.reported_by, u.batch_id, u.recorded_at
+from (
+    select u.*,
+        row_number() over (partition by u.rec_id, u.meeting_id order by u.update_id desc) as newest
+    from updates as u
+    semi join live_batches as b on u.batch_id = b.batch_id
+) as u
+join meetings as m using (meeting_id)
+where u.newest = 1;
+
+create macro london_today() as cast(timezone('Europe/London', now()) as date);
+
+-- The position of every recommendation as at a date: its latest update at a meeting
+-- held on or before that date, its current due date, and whether it is overdue.
+create macro status_as_at(as_at) as table
+with latest as (
+    select * exclude (newest)
+    from (
+        select u.*,
+            row_number() over (partition by u.rec_id order by u.held_on desc, u.update_id desc)
+                as newest
+        from effective_updates as u
+        where u.held_on <= as_at
+    )
+    where newest = 1
+),
+revised as (
+    select rec_id, arg_max(revised_due, held_on) as revised_due, count(*) as revisions
+    from effective_updates
+    where revised_due is not null
+        and held_on <= as_at
+    group by rec_id
+),
+positioned as (
+    select r.rec_id, r.report_code, r.number, r.title, r.lead, r.body,
+        coalesce(l.status, 'Not started') as status,
+        l.rag,
+        coalesce(v.revised_due, r.original_due) as due,
+        r.original_due,
+        coalesce(v.revisions, 0) as revisions,
+        l.meeting_id as last_meeting_id,
+        l.held_on as last_update_on,
+        s.is_open,
+        cast(as_at as date) as as_at
+    from recommendations as r
+    left join latest as l using (rec_id)
+    left join revised as v using (rec_id)
+    join statuses as s on s.status = coalesce(l.status, 'Not started')
+)
+select *,
+    coalesce(is_open and due < as_at, false) as overdue,
+    case when is_open and due < as_at then date_diff('day', due, as_at) else 0 end
+        as days_overdue
+from positioned;
+
+create view current_status as
+select *
+from status_as_at(london_today());
+
+-- How imported cells are cleaned and read. Used by the import checks in queries/check_*.sql.
+
+-- An identifier as compared: every kind of space (including non-breaking and zero-width)
+-- removed, upper case. ' rape1-r4​' = 'RAPE1-R4'.
+create macro norm_id(x) as
+    nullif(upper(regexp_replace(x, '[\s\x{00A0}\x{200B}-\x{200D}\x{2060}\x{FEFF}]+', '', 'g')), '');
+
+-- Free text as stored: surrounding spaces trimmed, empty means absent; the rest verbatim.
+create macro clean_text(x) as
+    nullif(regexp_replace(x, '^[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+|[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+$', '', 'g'), '');
+
+-- A vocabulary word as compared: lower case, no spaces.
+create macro spelling_key(x) as
+    lower(regexp_replace(x, '[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+', '', 'g'));
+
+-- A date as people in the UK write it: day first (13/04/2022, 13-04-2022, 13.04.2022),
+-- ISO (2022-04-13) or as the tracker prints it (13 Apr 2022). Never month first.
+create macro parse_uk_date(x) as
+    case
+        when regexp_full_match(trim(x), '\d{4}-\d{1,2}-\d{1,2}')
+            then cast(try_strptime(trim(x), '%Y-%m-%d') as date)
+        when regexp_full_match(trim(x), '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
+            then cast(try_strptime(regexp_replace(trim(x), '[.-]', '/', 'g'), '%d/%m/%Y') as date)
+        when regexp_full_match(trim(x), '\d{1,2} [A-Za-z]{3,9} \d{4}')
+            then coalesce(
+                cast(try_strptime(trim(x), '%d %b %Y') as date),
+                cast(try_strptime(trim(x), '%d %B %Y') as date))
+    end;
+
+-- A cell's value as quoted in a message: at most 40 characters.
+create macro shown(x) as
+    case when length(x) > 40 then left(x, 40) || '…' else x end;
+
+-- Why a date cell could not be read, in words a lead can act on.
+create macro date_problem(x) as
+    case
+        when regexp_full_match(trim(x), '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
+            and cast(regexp_extract(trim(x), '^\d+[/.-](\d+)', 1) as integer) > 12
+            and cast(regexp_extract(trim(x), '^(\d+)', 1) as integer) <= 12
+            then format('''{}'' looks month-first; dates are day first: write {}/{}/{}', trim(x),
+                regexp_extract(trim(x), '^\d+[/.-](\d+)', 1), regexp_extract(trim(x), '^(\d+)', 1),
+                regexp_extract(trim(x), '(\d{4})$', 1))
+        when regexp_full_match(trim(x), '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}')
+            then format('''{}'' is not a date in the calendar', trim(x))
+        else format('''{}'' is not a date; write it as dd/mm/yyyy, e.g. 13/04/2022', shown(x))
+    end;
+
+
+-- A date as the tracker prints it: 13 Sep 2021.
+create macro uk_date(d) as strftime(d, '%-d %b %Y');
