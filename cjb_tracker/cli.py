@@ -54,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="database file (default: $CJB_TRACKER_DB "
-                        "or data/tracker.duckdb)")
+    parser.add_argument(
+        "--db", type=Path, help="database file (default: $CJB_TRACKER_DB or data/tracker.duckdb)"
+    )
 
 
 def _add_by(parser: argparse.ArgumentParser) -> None:
@@ -83,8 +84,9 @@ def _run(args: argparse.Namespace) -> int:
     con = store.connect(path)
     try:
         if args.command == "import":
-            result = ingest.import_path(con, args.kind, args.file, imported_by=_who(args.by),
-                                        dry_run=args.dry_run)
+            result = ingest.import_path(
+                con, args.kind, args.file, imported_by=_who(args.by), dry_run=args.dry_run
+            )
             return _report(result, args.json)
         if args.command == "undo":
             ingest.undo_batch(con, args.batch_id, _who(args.by))
@@ -102,8 +104,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _init(path: Path, demo: bool) -> int:
     if path.exists():
-        raise TrackerError(f"{path} already exists; it was left as it is. Remove it first "
-                           "to build a new one.")
+        raise TrackerError(
+            f"{path} already exists; it was left as it is. Remove it first to build a new one."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     con = store.connect(path)
     try:
@@ -138,7 +141,7 @@ def _report(result: ImportResult, as_json: bool) -> int:
 def _print_result(result: ImportResult) -> None:
     headline = {
         "committed": f"Committed as batch {result.batch_id}: {result.inserted} of "
-                     f"{result.rows} rows written.",
+        f"{result.rows} rows written.",
         "valid": f"Valid: {result.rows} rows would be written (dry run; nothing written).",
         "duplicate": "Already imported; nothing added.",
         "rejected": f"Rejected: {len(result.errors)} problem(s); nothing was written.",
@@ -147,5 +150,8 @@ def _print_result(result: ImportResult) -> None:
     for label, problems in (("Error", result.errors), ("Warning", result.warnings)):
         for p in problems:
             where = ", ".join(x for x in (f"row {p.row}" if p.row else "", p.column or "") if x)
-            print(f"  {label} [{p.code}] {where}: {p.message}" if where else
-                  f"  {label} [{p.code}]: {p.message}")
+            print(
+                f"  {label} [{p.code}] {where}: {p.message}"
+                if where
+                else f"  {label} [{p.code}]: {p.message}"
+            )

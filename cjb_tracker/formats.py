@@ -59,7 +59,9 @@ UPDATES = FileFormat(
         Column("update", aliases=("narrative", "progress", "progress_update", "update_text")),
         Column("next_steps", aliases=("next_step", "actions", "next_actions")),
         Column(
-            "revised_due_date", is_date=True, aliases=("revised_due", "new_due_date", "revised_date")
+            "revised_due_date",
+            is_date=True,
+            aliases=("revised_due", "new_due_date", "revised_date"),
         ),
         Column("revision_reason", aliases=("reason", "reason_for_revision", "slippage_reason")),
         Column("evidence", aliases=("closure_evidence",)),

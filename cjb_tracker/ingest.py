@@ -74,13 +74,34 @@ def import_file(
     sha256 = hashlib.sha256(data).hexdigest()
     if not dry_run and (earlier := _committed_batch_with(con, kind, sha256)) is not None:
         batch = _record_batch(con, kind, file_name, sha256, imported_by, "duplicate")
-        return ImportResult("duplicate", batch_id=batch, warnings=[Problem(None, None,
-            "duplicate-row", f"This file was already imported as batch {earlier}; nothing was added.")])
-    result = _check_and_write(con, kind, file_name, data, sha256, imported_by, dry_run,
-                              illustrative, source)
+        return ImportResult(
+            "duplicate",
+            batch_id=batch,
+            warnings=[
+                Problem(
+                    None,
+                    None,
+                    "duplicate-row",
+                    f"This file was already imported as batch {earlier}; nothing was added.",
+                )
+            ],
+        )
+    result = _check_and_write(
+        con, kind, file_name, data, sha256, imported_by, dry_run, illustrative, source
+    )
     if result.status == "rejected" and not dry_run:
-        result.batch_id = _record_batch(con, kind, file_name, sha256, imported_by, "rejected",
-                                        result.rows, 0, len(result.errors), len(result.warnings))
+        result.batch_id = _record_batch(
+            con,
+            kind,
+            file_name,
+            sha256,
+            imported_by,
+            "rejected",
+            result.rows,
+            0,
+            len(result.errors),
+            len(result.warnings),
+        )
     return result
 
 
@@ -106,17 +127,36 @@ def _check_and_write(
             cur.execute("rollback")
             cur.execute("begin transaction")  # the context manager commits an empty one
             status = "rejected" if errors else "valid"
-            return ImportResult(status, rows=staged.rows, errors=errors, warnings=warnings,
-                                preview=preview)
+            return ImportResult(
+                status, rows=staged.rows, errors=errors, warnings=warnings, preview=preview
+            )
         batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
         before = _count_records(cur, kind)
         store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
         inserted = _count_records(cur, kind) - before
-        _insert_batch(cur, batch_id, kind, file_name, sha256, imported_by, "committed",
-                      staged.rows, inserted, 0, len(warnings), illustrative)
+        _insert_batch(
+            cur,
+            batch_id,
+            kind,
+            file_name,
+            sha256,
+            imported_by,
+            "committed",
+            staged.rows,
+            inserted,
+            0,
+            len(warnings),
+            illustrative,
+        )
     con.execute("checkpoint")
-    return ImportResult("committed", batch_id=batch_id, rows=staged.rows, inserted=inserted,
-                        warnings=warnings, preview=preview)
+    return ImportResult(
+        "committed",
+        batch_id=batch_id,
+        rows=staged.rows,
+        inserted=inserted,
+        warnings=warnings,
+        preview=preview,
+    )
 
 
 def _check(
@@ -132,8 +172,10 @@ def _check(
 
 
 def _register_vocabularies(cur: duckdb.DuckDBPyConnection) -> None:
-    for name, pairs in (("status_spellings", vocab.status_spellings()),
-                        ("rag_spellings", vocab.rag_spellings())):
+    for name, pairs in (
+        ("status_spellings", vocab.status_spellings()),
+        ("rag_spellings", vocab.rag_spellings()),
+    ):
         frame = pd.DataFrame(pairs, columns=["key", "word"], dtype="string")
         cur.register(f"{name}_frame", frame)
         cur.execute(f"create or replace temp table {name} as select * from {name}_frame")
@@ -175,8 +217,20 @@ def _record_batch(
 ) -> int:
     with store.transaction(con) as cur:
         batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
-        _insert_batch(cur, batch_id, kind, file_name, sha256, imported_by, status, rows,
-                      inserted, errors, warnings, False)
+        _insert_batch(
+            cur,
+            batch_id,
+            kind,
+            file_name,
+            sha256,
+            imported_by,
+            status,
+            rows,
+            inserted,
+            errors,
+            warnings,
+            False,
+        )
     return batch_id
 
 
@@ -198,20 +252,34 @@ def _insert_batch(
         "insert into import_batches (batch_id, kind, file_name, sha256, imported_by, row_count,"
         " inserted, status, error_count, warning_count, illustrative)"
         " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, kind, file_name, sha256, imported_by, rows, inserted, status, errors,
-         warnings, illustrative],
+        [
+            batch_id,
+            kind,
+            file_name,
+            sha256,
+            imported_by,
+            rows,
+            inserted,
+            status,
+            errors,
+            warnings,
+            illustrative,
+        ],
     )
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) -> None:
     """Mark a committed batch reverted; every view then ignores what it wrote."""
     with store.transaction(con) as cur:
-        status = store.scalar(cur, "select status from import_batches where batch_id = ?",
-                              [batch_id])
+        status = store.scalar(
+            cur, "select status from import_batches where batch_id = ?", [batch_id]
+        )
         if status is None:
             raise NotFound(f"There is no import batch {batch_id}.")
         if status != "committed":
-            raise TrackerError(f"Batch {batch_id} is {status}; only a committed batch can be undone.")
+            raise TrackerError(
+                f"Batch {batch_id} is {status}; only a committed batch can be undone."
+            )
         blockers = cur.execute(store.load_query("undo_blockers"), {"batch_id": batch_id}).fetchall()
         if blockers:
             later = ", ".join(str(b) for (b,) in blockers)

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,19 +60,32 @@ def stage_file(
 ) -> Staged:
     """Create temp table `stage` from the file's bytes (and its path, when on disk)."""
     if len(data) > MAX_FILE_BYTES:
-        raise Rejected([_format_error(f"The file is {len(data) / 2**20:.0f} MB; the limit is "
-                                      f"{MAX_FILE_BYTES // 2**20} MB. Split it into smaller files.")])
+        raise Rejected(
+            [
+                _format_error(
+                    f"The file is {len(data) / 2**20:.0f} MB; the limit is "
+                    f"{MAX_FILE_BYTES // 2**20} MB. Split it into smaller files."
+                )
+            ]
+        )
     if not data.strip():
         raise Rejected([Problem(None, None, "format-error", "The file is empty: no data rows.")])
     if data[:4] == b"PK\x03\x04":
         return _stage_xlsx(cur, fmt, data)
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        raise Rejected([_format_error(
-            f"{file_name} is not a valid Excel workbook. Open it in Excel and save it again "
-            "as .xlsx, or save it as CSV.")])
+        raise Rejected(
+            [
+                _format_error(
+                    f"{file_name} is not a valid Excel workbook. Open it in Excel and save it "
+                    "again "
+                    "as .xlsx, or save it as CSV."
+                )
+            ]
+        )
     if file_name.lower().endswith(".xls"):
-        raise Rejected([_format_error(
-            "Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")])
+        raise Rejected(
+            [_format_error("Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")]
+        )
     return _stage_csv(cur, fmt, data, source)
 
 
@@ -86,9 +100,14 @@ def decode(data: bytes) -> tuple[str, str]:
     """The file's text and the encoding it was read as: UTF-8 (BOM or not), UTF-16 with a
     BOM, or, failing UTF-8, what the charset detector finds (Windows-1252 from Excel)."""
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise Rejected([_format_error(
-            "This is not a text file (it holds binary data). Upload the file saved as "
-            "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx).")])
+        raise Rejected(
+            [
+                _format_error(
+                    "This is not a text file (it holds binary data). Upload the file saved as "
+                    "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)."
+                )
+            ]
+        )
     if data.startswith(codecs.BOM_UTF8):
         return _decode_as(data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -109,9 +128,17 @@ def _decode_as(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         row = data.count(b"\n", 0, error.start) + 1
-        raise Rejected([Problem(row, None, "encoding-error",
-            f"Row {row} holds bytes that are not readable text. Save the file as "
-            "'CSV UTF-8 (comma delimited)' and upload it again.")]) from error
+        raise Rejected(
+            [
+                Problem(
+                    row,
+                    None,
+                    "encoding-error",
+                    f"Row {row} holds bytes that are not readable text. Save the file as "
+                    "'CSV UTF-8 (comma delimited)' and upload it again.",
+                )
+            ]
+        ) from error
 
 
 def _stage_csv(
@@ -135,8 +162,9 @@ def _stage_csv(
 def _header_cells(text: str) -> list[str]:
     rows = _first_rows(text, 1)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise Rejected([Problem(1, None, "format-error",
-            "Row 1 is empty; it should hold the column names.")])
+        raise Rejected(
+            [Problem(1, None, "format-error", "Row 1 is empty; it should hold the column names.")]
+        )
     return rows[0]
 
 
@@ -153,9 +181,17 @@ def _refuse_other_separators(header: list[str], fmt: FileFormat) -> None:
         return
     for separator, name in ((";", "semicolons"), ("\t", "tabs")):
         if separator in header[0]:
-            raise Rejected([Problem(1, None, "format-error",
-                f"The columns are separated by {name}, not commas. Save the file as "
-                "'CSV UTF-8 (comma delimited)' and upload it again.")])
+            raise Rejected(
+                [
+                    Problem(
+                        1,
+                        None,
+                        "format-error",
+                        f"The columns are separated by {name}, not commas. Save the file as "
+                        "'CSV UTF-8 (comma delimited)' and upload it again.",
+                    )
+                ]
+            )
 
 
 def _read_csv_into_stage(
@@ -168,8 +204,17 @@ def _read_csv_into_stage(
     staged: Staged,
 ) -> None:
     if width > MAX_COLUMNS:
-        raise Rejected([Problem(1, None, "format-error",
-            f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. Is this the right file?")])
+        raise Rejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    "format-error",
+                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. "
+                    "Is this the right file?",
+                )
+            ]
+        )
     spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     cur.execute(
         f"""create or replace temp table raw_stage as
@@ -192,23 +237,45 @@ def _read_csv_into_stage(
 
 def _reject_problem(line: int, name: str | None, kind: str, columns: dict[int, str]) -> Problem:
     if kind == "MISSING COLUMNS":
-        return Problem(line, None, "missing-cell",
+        return Problem(
+            line,
+            None,
+            "missing-cell",
             f"Row {line} has fewer cells than the header. Fill in the missing cells or "
-            "check for a stray line break.")
+            "check for a stray line break.",
+        )
     if kind == "TOO MANY COLUMNS":
-        return Problem(line, None, "extra-cell",
+        return Problem(
+            line,
+            None,
+            "extra-cell",
             f"Row {line} has more cells than the header. Check for a comma that should be "
-            "inside quotes, or a value in a column with no heading.")
+            "inside quotes, or a value in a column with no heading.",
+        )
     if kind == "UNQUOTED VALUE":
-        return Problem(line, None, "format-error",
-            f"Row {line} opens a quote (\") that is never closed. Close the quote or remove it.")
+        return Problem(
+            line,
+            None,
+            "format-error",
+            f'Row {line} opens a quote (") that is never closed. Close the quote or remove it.',
+        )
     if kind == "LINE SIZE OVER MAXIMUM":
-        return Problem(line, None, "format-error",
-            f"Row {line} is longer than {MAX_CELL_CHARS:,} characters. Shorten the text.")
+        return Problem(
+            line,
+            None,
+            "format-error",
+            f"Row {line} is longer than {MAX_CELL_CHARS:,} characters. Shorten the text.",
+        )
     if kind == "INVALID UNICODE":
-        return Problem(line, None, "encoding-error",
-            f"Row {line} holds bytes that are not readable text. Save as 'CSV UTF-8'.")
-    return Problem(line, None, "format-error", f"Row {line} cannot be read as CSV ({kind.lower()}).")
+        return Problem(
+            line,
+            None,
+            "encoding-error",
+            f"Row {line} holds bytes that are not readable text. Save as 'CSV UTF-8'.",
+        )
+    return Problem(
+        line, None, "format-error", f"Row {line} cannot be read as CSV ({kind.lower()})."
+    )
 
 
 def _empty_lines(data: bytes) -> list[int]:
@@ -271,13 +338,19 @@ def _finish_stage(
     cur.execute(f"update stage set is_blank = ({blank})")
     last_row = int(scalar(cur, "select coalesce(max(row_number), 0) from stage where not is_blank"))
     cur.execute("delete from stage where is_blank and row_number > $last", {"last": last_row})
-    blank_rows = [r for (r,) in cur.execute(
-        "select row_number from stage where is_blank order by 1").fetchall()]
+    blank_rows = [
+        r
+        for (r,) in cur.execute("select row_number from stage where is_blank order by 1").fetchall()
+    ]
     rejected = {p.row for p in staged.errors}
     blank_rows += [line for line in skipped if line < last_row and line not in rejected]
     staged.errors += [
-        Problem(row, None, "blank-row",
-                f"Row {row} is blank, between rows with data. Delete the row or fill it in.")
+        Problem(
+            row,
+            None,
+            "blank-row",
+            f"Row {row} is blank, between rows with data. Delete the row or fill it in.",
+        )
         for row in sorted(set(blank_rows))
     ]
     long_cells = cur.execute(
@@ -286,22 +359,32 @@ def _finish_stage(
         {"limit": MAX_CELL_CHARS},
     ).fetchall()
     staged.errors += [
-        Problem(row, name, "constraint-error",
-                f"Row {row}, {name}: the text is longer than {MAX_CELL_CHARS:,} characters. "
-                "Shorten it, or attach the document as evidence instead.")
+        Problem(
+            row,
+            name,
+            "constraint-error",
+            f"Row {row}, {name}: the text is longer than {MAX_CELL_CHARS:,} characters. "
+            "Shorten it, or attach the document as evidence instead.",
+        )
         for row, name in long_cells
     ]
     count = int(scalar(cur, "select count(*) from stage where not is_blank"))
     if not count:
         if not staged.errors:
-            staged.errors.append(Problem(None, None, "format-error",
-                "The file has a header but no data rows. Fill in at least one row."))
+            staged.errors.append(
+                Problem(
+                    None,
+                    None,
+                    "format-error",
+                    "The file has a header but no data rows. Fill in at least one row.",
+                )
+            )
         return 0
     return count
 
 
 def _map_header(
-    fmt: FileFormat, header: list[Any], staged: Staged, rows: list[list[Any]]
+    fmt: FileFormat, header: list[Any], staged: Staged, rows: Sequence[Sequence[Any]]
 ) -> dict[int, str]:
     """Which file column (by position) holds which format column; header problems noted."""
     columns: dict[int, str] = {}
@@ -313,14 +396,26 @@ def _map_header(
             staged.unheaded.append(position)
         if name is None:
             if label:
-                staged.warnings.append(Problem(1, label, "extra-label",
-                    f"Column {position + 1} '{label}' is not one the tracker reads; "
-                    "it will be ignored."))
+                staged.warnings.append(
+                    Problem(
+                        1,
+                        label,
+                        "extra-label",
+                        f"Column {position + 1} '{label}' is not one the tracker reads; "
+                        "it will be ignored.",
+                    )
+                )
             continue
         if name in seen:
-            staged.errors.append(Problem(1, name, "duplicate-label",
-                f"Columns {seen[name] + 1} and {position + 1} both hold {name}. "
-                "Keep one of them."))
+            staged.errors.append(
+                Problem(
+                    1,
+                    name,
+                    "duplicate-label",
+                    f"Columns {seen[name] + 1} and {position + 1} both hold {name}. "
+                    "Keep one of them.",
+                )
+            )
             continue
         seen[name] = position
         columns[position] = name
@@ -328,23 +423,35 @@ def _map_header(
         raise Rejected([_header_not_found(fmt, rows)])
     staged.missing = [name for name in fmt.required if name not in seen]
     staged.errors += [
-        Problem(1, name, "missing-label",
-                f"The required column {name} is missing. Add a column headed '{name}'.")
+        Problem(
+            1,
+            name,
+            "missing-label",
+            f"The required column {name} is missing. Add a column headed '{name}'.",
+        )
         for name in staged.missing
     ]
     return columns
 
 
-def _header_not_found(fmt: FileFormat, rows: list[list[Any]]) -> Problem:
+def _header_not_found(fmt: FileFormat, rows: Sequence[Sequence[Any]]) -> Problem:
     expected = ", ".join(fmt.required)
     for number, row in enumerate(rows, start=1):
         if number > 1 and sum(fmt.column_for(str(c)) is not None for c in row if c) >= 2:
-            return Problem(1, None, "format-error",
+            return Problem(
+                1,
+                None,
+                "format-error",
                 f"Header row not found in row 1: row {number} looks like the header. Delete "
-                f"the {number - 1} row(s) above it (titles or notes) and upload again.")
-    return Problem(1, None, "format-error",
+                f"the {number - 1} row(s) above it (titles or notes) and upload again.",
+            )
+    return Problem(
+        1,
+        None,
+        "format-error",
         f"Header row not found: row 1 should name the columns ({expected}, ...). "
-        "Download the template to see the expected columns.")
+        "Download the template to see the expected columns.",
+    )
 
 
 def _blank_label_problems(cur: duckdb.DuckDBPyConnection, staged: Staged) -> list[Problem]:
@@ -355,8 +462,15 @@ def _blank_label_problems(cur: duckdb.DuckDBPyConnection, staged: Staged) -> lis
             cur, f"select count(*) from raw_stage where coalesce(trim(c{position}), '') <> ''"
         )
         if has_data:
-            problems.append(Problem(1, None, "blank-label",
-                f"Column {position + 1} has data but no heading. Give it a heading or delete it."))
+            problems.append(
+                Problem(
+                    1,
+                    None,
+                    "blank-label",
+                    f"Column {position + 1} has data but no heading. "
+                    "Give it a heading or delete it.",
+                )
+            )
     return problems
 
 
@@ -366,19 +480,39 @@ def _blank_label_problems(cur: duckdb.DuckDBPyConnection, staged: Staged) -> lis
 def _stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) -> Staged:
     rows = _xlsx_rows(fmt, data)
     if not rows or not any(cell not in (None, "") for cell in rows[0]):
-        raise Rejected([Problem(1, None, "format-error",
-            "Row 1 of the sheet is empty; it should hold the column names.")])
+        raise Rejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    "format-error",
+                    "Row 1 of the sheet is empty; it should hold the column names.",
+                )
+            ]
+        )
     staged = Staged()
     header = ["" if cell is None else str(cell) for cell in rows[0]]
     if len(header) > MAX_COLUMNS:
-        raise Rejected([Problem(1, None, "format-error",
-            f"Row 1 has {len(header)} columns; the limit is {MAX_COLUMNS}.")])
+        raise Rejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    "format-error",
+                    f"Row 1 has {len(header)} columns; the limit is {MAX_COLUMNS}.",
+                )
+            ]
+        )
     columns = _map_header(fmt, header, staged, rows[:10])
     width = len(header)
     body = [_row_text(fmt, columns, row, width) for row in rows[1:]]
     staged.errors += [
-        Problem(number, None, "extra-cell",
-                f"Row {number} has a value beyond the last headed column. Move it or delete it.")
+        Problem(
+            number,
+            None,
+            "extra-cell",
+            f"Row {number} has a value beyond the last headed column. Move it or delete it.",
+        )
         for number, row in enumerate(rows[1:], start=2)
         if any(cell not in (None, "") for cell in row[width:])
     ]
@@ -401,9 +535,14 @@ def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise Rejected([_format_error(
-            "The workbook cannot be opened: it is damaged or not an Excel .xlsx file "
-            f"({type(error).__name__}). Save it again from Excel, or as CSV.")]) from error
+        raise Rejected(
+            [
+                _format_error(
+                    "The workbook cannot be opened: it is damaged or not an Excel .xlsx file "
+                    f"({type(error).__name__}). Save it again from Excel, or as CSV."
+                )
+            ]
+        ) from error
     try:
         sheet = _choose_sheet(fmt, book)
         return [tuple(row) for row in sheet.iter_rows(values_only=True)]
@@ -416,13 +555,23 @@ def _refuse_zip_bomb(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise Rejected([_format_error(
-            "The file is a damaged zip/Excel file. Save it again from Excel, or as CSV.")]
+        raise Rejected(
+            [
+                _format_error(
+                    "The file is a damaged zip/Excel file. Save it again from Excel, or as CSV."
+                )
+            ]
         ) from error
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise Rejected([_format_error(
-            f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
-            f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. Copy the rows into a new workbook or CSV.")])
+        raise Rejected(
+            [
+                _format_error(
+                    f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
+                    f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. "
+                    "Copy the rows into a new workbook or CSV."
+                )
+            ]
+        )
 
 
 def _choose_sheet(fmt: FileFormat, book: Any) -> Any:
@@ -436,12 +585,19 @@ def _choose_sheet(fmt: FileFormat, book: Any) -> Any:
         first = next(book[name].iter_rows(max_row=1, values_only=True), ())
         if any(fmt.column_for(str(c)) for c in first if c is not None):
             return book[name]
-    raise Rejected([_format_error(
-        f"No sheet holds {fmt.kind}: expected a sheet named '{fmt.sheet_names[0]}'. "
-        f"The workbook has: {', '.join(names)}.")])
+    raise Rejected(
+        [
+            _format_error(
+                f"No sheet holds {fmt.kind}: expected a sheet named '{fmt.sheet_names[0]}'. "
+                f"The workbook has: {', '.join(names)}."
+            )
+        ]
+    )
 
 
-def _row_text(fmt: FileFormat, columns: dict[int, str], row: tuple[Any, ...], width: int) -> list[str | None]:
+def _row_text(
+    fmt: FileFormat, columns: dict[int, str], row: tuple[Any, ...], width: int
+) -> list[str | None]:
     cells = list(row[:width]) + [None] * max(0, width - len(row))
     return [_cell_text(cell, columns.get(i) in fmt.date_columns) for i, cell in enumerate(cells)]
 

@@ -54,8 +54,10 @@ def _explain_open_failure(target: Path, error: duckdb.IOException) -> TrackerErr
 
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(
-        scalar(con, "select count(*) from information_schema.tables "
-               "where table_name = 'import_batches'")
+        scalar(
+            con,
+            "select count(*) from information_schema.tables where table_name = 'import_batches'",
+        )
     )
 
 

@@ -1,0 +1,45 @@
+"""Shared fixtures: real DuckDB files in tmp_path, built with the project's own code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cjb_tracker import ingest, seed, store
+
+DATA = Path(__file__).parent / "data"
+FIXTURE_FILES = [
+    ("meetings", "meetings.csv"),
+    ("recommendations", "leads.csv"),
+    ("updates", "updates_jul.csv"),
+    ("updates", "updates_oct.csv"),
+]
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The schema and the seed from the source letter, nothing else."""
+    con = store.connect(tmp_path / "tracker.duckdb")
+    seed.init_database(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def fixture_db(seeded_db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The seed plus four meetings, leads and due dates for R1-R4, and two rounds of updates:
+    R1 complete; R2 updated in July only; R3 never updated; R4 slipped once."""
+    for kind, name in FIXTURE_FILES:
+        result = ingest.import_path(seeded_db, kind, DATA / name, imported_by="fixture")
+        assert result.status == "committed", result.errors
+    return seeded_db
+
+
+@pytest.fixture
+def fixture_db_path(fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
+    """The fixture database closed, for code that opens the file itself."""
+    fixture_db.close()
+    return tmp_path / "tracker.duckdb"

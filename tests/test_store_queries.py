@@ -1,0 +1,164 @@
+"""The schema's views against the small fixture database: current_status and friends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from cjb_tracker import seed, store
+
+
+def status_rows(con: duckdb.DuckDBPyConnection, as_at: str | None = None) -> dict[str, tuple]:
+    sql = "select rec_id, status, rag, due, overdue, days_overdue, revisions, last_meeting_id " + (
+        "from status_as_at(cast($as_at as date))" if as_at else "from current_status"
+    )
+    rows = con.execute(sql, {"as_at": as_at} if as_at else None).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_seed_holds_only_the_source_letter(seeded_db: duckdb.DuckDBPyConnection) -> None:
+    recs = seeded_db.execute(
+        "select rec_id, timescale, original_due, lead, body from recommendations order by number"
+    ).fetchall()
+    assert [r[0] for r in recs] == [f"RAPE1-R{n}" for n in range(1, 14)]
+    assert [r[0] for r in recs if r[1] == "Immediately"] == [
+        "RAPE1-R1",
+        "RAPE1-R4",
+        "RAPE1-R9",
+        "RAPE1-R10",
+    ]
+    assert {(r[2], r[3]) for r in recs} == {(None, None)}
+    assert seeded_db.execute("select count(*) from meetings").fetchall() == [(0,)]
+    assert seeded_db.execute("select count(*) from updates").fetchall() == [(0,)]
+    assert seeded_db.execute("select body from bodies order by body").fetchall() == [
+        ("CJB",),
+        ("RASSO-OPERATIONAL",),
+        ("RASSO-STRATEGIC",),
+    ]
+
+
+def test_seed_addressees_and_initial_responses(seeded_db: duckdb.DuckDBPyConnection) -> None:
+    r4 = seeded_db.execute(
+        "select addressee, scope from recommendation_addressees where rec_id = 'RAPE1-R4' "
+        "order by position"
+    ).fetchall()
+    assert r4 == [
+        ("Police forces", "local"),
+        ("CPS Areas", "local"),
+        ("NPCC lead for adult sexual offences", "national"),
+        ("CPS", "national"),
+    ]
+    r8 = seeded_db.execute(
+        "select addressee, scope from recommendation_addressees where rec_id = 'RAPE1-R8'"
+    ).fetchall()
+    assert r8 == [("National Criminal Justice Board", "national")]
+    assert ("Support services", "local") in seeded_db.execute(
+        "select addressee, scope from recommendation_addressees where rec_id = 'RAPE1-R2'"
+    ).fetchall()
+    response = seeded_db.execute(
+        "select initial_response, text from recommendations where rec_id = 'RAPE1-R8'"
+    ).fetchall()[0]
+    assert response[0].startswith("This recommendation is addressed to the National Criminal")
+    assert response[1].startswith("The National Criminal Justice Board should review")
+    report = seeded_db.execute("select publisher from reports").fetchall()
+    assert report == [("HMICFRS and HMCPSI",)]
+
+
+def test_current_status_has_one_row_per_recommendation(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = status_rows(fixture_db)
+    assert len(rows) == 13
+    assert rows["RAPE1-R5"][:2] == ("Not started", None)
+
+
+def test_due_overdue_and_days_overdue(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    today = fixture_db.execute("select london_today()").fetchall()[0][0]
+    rows = status_rows(fixture_db)
+    # R1 is complete: not overdue though its date passed.
+    assert rows["RAPE1-R1"] == (
+        "Complete",
+        None,
+        dt.date(2021, 10, 31),
+        False,
+        0,
+        0,
+        "CJB:2021-10-13",
+    )
+    # R4 slipped once: its due is the revised date, overdue counted from it.
+    assert rows["RAPE1-R4"][2:4] == (dt.date(2022, 3, 31), True)
+    assert rows["RAPE1-R4"][4] == (today - dt.date(2022, 3, 31)).days
+    assert rows["RAPE1-R4"][5] == 1
+    # R3 never updated: Not started, overdue against its original date.
+    assert rows["RAPE1-R3"][:4] == ("Not started", None, dt.date(2022, 6, 30), True)
+    # No due date is not overdue.
+    assert rows["RAPE1-R9"][2:5] == (None, False, 0)
+
+
+def test_status_as_at_a_past_date(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    rows = status_rows(fixture_db, "2021-08-01")
+    assert rows["RAPE1-R1"][:2] == ("In progress", "Green")
+    assert rows["RAPE1-R4"][2:4] == (dt.date(2021, 12, 31), False)
+    assert rows["RAPE1-R2"][3:5] == (False, 0)
+
+
+def test_revised_due_from_the_latest_update_that_gave_one(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    from cjb_tracker import ingest
+
+    data = (
+        b"recommendation_id,meeting_date,status,revised_due_date,revision_reason\n"
+        b"RAPE1-R4,12/01/2022,In progress,,\n"
+    )
+    assert ingest.import_file(fixture_db, "updates", "u.csv", data).status == "committed"
+    assert status_rows(fixture_db)["RAPE1-R4"][2] == dt.date(2022, 3, 31)
+
+
+def test_a_held_database_is_reported_as_in_use(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        try:
+            store.connect(path)
+        except store.DatabaseInUse as error:
+            assert f"process {holder.pid}" in str(error)
+        else:
+            raise AssertionError("a held database must be refused")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_demo_database_loads_and_tells_a_story(tmp_path) -> None:
+    con = store.connect(tmp_path / "demo.duckdb")
+    seed.init_database(con, demo=True)
+    statuses = dict(
+        con.execute("select status, count(*) from current_status group by 1").fetchall()
+    )
+    assert statuses.get("Complete", 0) >= 3
+    assert statuses.get("Awaiting national action", 0) >= 1
+    assert statuses.get("Closure proposed", 0) >= 1
+    assert con.execute("select count(*) from current_status where overdue").fetchall()[0][0] >= 2
+    assert con.execute("select count(*) from meetings where body = 'CJB'").fetchall()[0][0] >= 8
+    assert con.execute("select count(*) from reports").fetchall()[0][0] >= 2
+    slipped = con.execute("select max(revisions) from current_status").fetchall()[0][0]
+    assert slipped >= 2
+    assert con.execute(
+        "select bool_and(illustrative) from import_batches where kind <> 'seed' "
+        "and status = 'committed' and imported_by like 'Demo%'"
+    ).fetchall() == [(True,)]
