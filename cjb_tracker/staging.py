@@ -112,15 +112,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return _decode_as(data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_as(data, "utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    for encoding in ("utf-8", "cp1252"):  # cp1252: what Excel on Windows writes as "CSV"
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    # Neither: let the detector name the encoding (it may be another legacy code page).
     guess = charset_normalizer.from_bytes(data[: 1 << 20]).best()
-    encoding = guess.encoding if guess is not None else "cp1252"
-    if encoding in {"latin_1", "iso8859_15", "cp1250", "cp1252", "ascii"}:
-        encoding = "cp1252"  # what Excel on Windows writes; a superset of Latin-1's letters
-    return _decode_as(data, encoding), encoding
+    return _decode_as(data, guess.encoding if guess else "utf-8"), "detected"
 
 
 def _decode_as(data: bytes, encoding: str) -> str:
@@ -226,7 +225,8 @@ def _read_csv_into_stage(
         {"path": str(path)},
     )
     rejects = cur.execute(
-        "select line, column_name, error_type, error_message from stage_rejects order by line"
+        "select line, any_value(column_name), error_type, any_value(error_message)"
+        " from stage_rejects group by line, error_type order by line"
     ).fetchall()
     staged.errors += [_reject_problem(line, name, kind, columns) for line, name, kind, _ in rejects]
     skipped = sorted({line for line, *_ in rejects} | set(_empty_lines(data)))

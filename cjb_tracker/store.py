@@ -20,6 +20,8 @@ QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 
 _LOCK_PID = re.compile(r"PID (\d+)")
+_COPY = re.compile(r"COPY (\w+) FROM '[^']*?([\w.]+\.parquet)'")
+_SEQUENCE = re.compile(r"CREATE SEQUENCE (\w+) .*?;")
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -135,18 +137,26 @@ def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
 
 
 def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
-    """Load a backup into an empty database (IMPORT DATABASE)."""
-    if not (directory / "schema.sql").is_file():
-        raise TrackerError(f"{directory} does not hold a backup (no schema.sql there).")
-    if has_schema(con):
-        raise NotAllowed(
-            "The target database already holds a tracker. Restore into a new file "
-            "(--db NEW_PATH) or move the old one aside first."
-        )
-    con.execute(f"import database '{_quoted_path(directory)}'")
+    """Load a backup into an empty database: our schema first (DuckDB's own export puts
+    macros and views in an order it cannot re-import), then the backup's rows and the
+    sequences where they stood."""
+    exported = directory / "schema.sql"
+    if not exported.is_file() or not (directory / "load.sql").is_file():
+        raise TrackerError(f"{directory} does not hold a backup (no schema.sql and load.sql).")
+    create_schema(con)
+    with transaction(con) as cur:
+        cur.execute("delete from statuses")  # the backup carries its own copy
+        # The backup folder may have moved since it was written: read each file from here.
+        for table, file_name in _COPY.findall((directory / "load.sql").read_text("utf-8")):
+            cur.execute(
+                f"copy {table} from '{_quoted_path(directory / file_name)}' (format parquet)"
+            )
+        for match in _SEQUENCE.finditer(exported.read_text(encoding="utf-8")):
+            cur.execute(f"drop sequence {match.group(1)}")
+            cur.execute(match.group(0))
     con.execute("checkpoint")
 
 
-def _quoted_path(directory: Path) -> str:
+def _quoted_path(path: Path) -> str:
     # EXPORT/IMPORT DATABASE take no bound parameters; the path is the only literal.
-    return str(directory.resolve()).replace("'", "''")
+    return str(path.resolve()).replace("'", "''")

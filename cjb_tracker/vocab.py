@@ -55,3 +55,30 @@ def rag_spellings() -> list[tuple[str, str]]:
     """(key, rag) for every accepted spelling of Red, Amber and Green."""
     pairs = [(spelling_key(rag), rag) for rag in RAGS]
     return pairs + list(RAG_SPELLINGS.items())
+
+
+# Labels the dashboard shows beside the colours (added for the dashboard).
+NO_RAG = "No RAG given"
+NO_RAG_COLOUR = "#BBBBBB"
+RAG_MEANINGS: dict[str, str] = {
+    "Red": "off track",
+    "Amber": "at risk",
+    "Green": "on track",
+    NO_RAG: "open, no RAG reported",
+}
+
+
+def rag_label(rag: str | None) -> str:
+    """'Red (off track)'; an open item with no RAG reads 'No RAG given'."""
+    word = rag or NO_RAG
+    meaning = RAG_MEANINGS.get(word)
+    return f"{word} ({meaning})" if meaning and word != NO_RAG else word
+
+
+def rag_colour(rag: str | None) -> str:
+    return RAG_COLOURS.get(rag or "", NO_RAG_COLOUR)
+
+
+def status_rank(status: str) -> int:
+    """Position of a status in STATUSES (unknown words last), for sorting."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)

@@ -251,7 +251,8 @@ create macro date_problem(x) as
                 regexp_extract(trim(x), '(\d{4})$', 1))
         when regexp_full_match(trim(x), '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}')
             then format('''{}'' is not a date in the calendar', trim(x))
-        else format('''{}'' is not a date; write it as dd/mm/yyyy, e.g. 13/04/2022', shown(x))
+        else format('''{}'' is not a date; write it as dd/mm/yyyy, e.g. 13/04/2022',
+            case when length(x) > 40 then left(x, 40) || '…' else x end)
     end;
 
 

@@ -58,9 +58,9 @@ def test_a_good_file_commits_every_row(fixture_db: duckdb.DuckDBPyConnection) ->
 
 # 1. UTF-8 with a BOM and CRLF line ends
 def test_utf8_bom_and_crlf_read_normally(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    data = b"\xef\xbb\xbf" + updates_csv(
-        "RAPE1-R3,12/01/2022,In progress,,Caf\xc3\xa9 plan,,"
-    ).replace(b"\n", b"\r\n")
+    data = b"\xef\xbb\xbf" + updates_csv("RAPE1-R3,12/01/2022,In progress,,Café plan,,").replace(
+        b"\n", b"\r\n"
+    )
     result = run(fixture_db, data)
     assert result.status == "committed", result.errors
     narrative = fixture_db.execute(
@@ -71,7 +71,7 @@ def test_utf8_bom_and_crlf_read_normally(fixture_db: duckdb.DuckDBPyConnection) 
 
 # 2. Windows-1252 from Excel
 def test_windows_1252_is_transcoded(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    text = updates_csv("RAPE1-R3,12/01/2022,In progress,,£45,000 agreed – the force’s €1 plan,,")
+    text = updates_csv('RAPE1-R3,12/01/2022,In progress,,"£45,000 agreed – the force’s €1 plan",,')
     result = run(fixture_db, text.decode("utf-8").encode("cp1252"))
     assert result.status == "committed", result.errors
     narrative = fixture_db.execute(

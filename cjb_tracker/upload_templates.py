@@ -1,0 +1,116 @@
+"""Templates a lead downloads, fills in and uploads: CSV and XLSX bytes, pre-filled with the
+open recommendations (optionally one lead's) and the date of the next meeting.
+
+Every cell a spreadsheet could read as a formula is neutralised (BAD-INPUTS item 20).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pandas as pd
+
+from cjb_tracker.formats import FORMATS
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def updates_template(rows: pd.DataFrame) -> pd.DataFrame:
+    """The updates file's columns, in order, pre-filled from upload_template_rows.sql:
+    id, next meeting date (dd/mm/yyyy), body, current status and RAG, and the lead as
+    reporter. The lead writes the update, next steps and any revised due date."""
+    template = pd.DataFrame(columns=list(FORMATS["updates"].names), dtype="object")
+    for column in ("recommendation_id", "body", "status", "rag", "reported_by"):
+        template[column] = rows[column].astype("object")
+    template["meeting_date"] = [_day_first(d) for d in rows["meeting_date"]]
+    return template.astype("object").where(template.notna(), "").reset_index(drop=True)
+
+
+def blank_template(kind: str) -> pd.DataFrame:
+    """A header-only file of the given kind."""
+    return pd.DataFrame(columns=list(FORMATS[kind].names))
+
+
+def _day_first(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda column: column.map(neutralise)) if len(frame) else frame
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
+    return _inert(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str, notes: pd.DataFrame | None = None) -> bytes:
+    """A workbook whose first sheet (named for the kind) is the template; the optional
+    second sheet 'Read me' carries the titles for reference and is not imported."""
+    import openpyxl  # slow to import; only a template download needs it
+
+    book = openpyxl.Workbook()
+    _fill(book.active, sheet.capitalize(), _inert(frame))
+    if notes is not None:
+        _fill(book.create_sheet("Read me"), None, _inert(notes))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Any, title: str | None, frame: pd.DataFrame) -> None:
+    if title:
+        sheet.title = title
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([_cell(v) for v in row])
+    for cells in sheet.columns:
+        width = max((len(str(c.value or "")) for c in cells), default=8)
+        sheet.column_dimensions[cells[0].column_letter].width = min(max(width + 2, 10), 60)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date) or not isinstance(value, float):
+        return value
+    return None if pd.isna(value) else value
+
+
+def template_file_name(kind: str, lead: str | None, meeting_date: Any, suffix: str) -> str:
+    """'updates-DS-Patel-2022-01-12.csv': what it is, whose, for which meeting."""
+    parts = [kind]
+    if lead:
+        parts.append("-".join("".join(ch for ch in lead if ch.isalnum() or ch == " ").split()))
+    if meeting_date is not None and not pd.isna(meeting_date):
+        parts.append(pd.Timestamp(meeting_date).strftime("%Y-%m-%d"))
+    return "-".join(p for p in parts if p) + f".{suffix}"
+
+
+def template_files(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, bytes]:
+    """{file name: bytes} for the CSV and XLSX template of a kind; an updates template is
+    pre-filled from upload_template_rows.sql, the others are headers only."""
+    if kind == "updates" and rows is not None:
+        frame = updates_template(rows)
+        notes = rows[["recommendation_id", "title", "reported_by"]].rename(
+            columns={"reported_by": "lead"}
+        )
+        meeting = rows["meeting_date"].dropna().min() if len(rows) else None
+    else:
+        frame, notes, meeting = blank_template(kind), None, None
+    return {
+        template_file_name(kind, lead, meeting, "csv"): to_csv_bytes(frame),
+        template_file_name(kind, lead, meeting, "xlsx"): to_xlsx_bytes(frame, kind, notes),
+    }

@@ -1,0 +1,339 @@
+"""The one Streamlit adapter in the library: the cached connection, cached query results,
+the shared sidebar filters, and the few rendering helpers every page uses.
+
+Only this module (plus dashboard.py and pages/) may import streamlit; import-linter checks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from cjb_tracker import ingest, store, views
+from cjb_tracker.errors import TrackerError
+from cjb_tracker.ingest import ImportResult
+
+FILTER_KEYS = ("report", "body", "addressee", "lead")
+DATE_FORMAT = "D MMM YYYY"  # moment.js: 13 Sep 2021
+TIME_FORMAT = "D MMM YYYY, HH:mm"
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return store.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process's one connection to the database named by $CJB_TRACKER_DB."""
+    return _connection(str(store.db_path()))
+
+
+@st.cache_data(show_spinner=False)
+def _query(path: str, name: str, **params: Any) -> pd.DataFrame:
+    return store.run_query(_connection(path), name, **params)
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """The result of queries/{name}.sql, cached until the data changes (clear_caches)."""
+    return _query(str(store.db_path()), name, **params)
+
+
+def clear_caches() -> None:
+    """Forget every cached result: called after a commit or an undo changes the data."""
+    _query.clear()
+    _dry_run.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _dry_run(path: str, kind: str, file_name: str, data: bytes) -> ImportResult:
+    return ingest.import_file(
+        _connection(path), kind, file_name, data, dry_run=True, imported_by="preview"
+    )
+
+
+def check_upload(kind: str, file_name: str, data: bytes) -> ImportResult:
+    """Validate a file without writing anything (cached per file while the data is unchanged)."""
+    return _dry_run(str(store.db_path()), kind, file_name, data)
+
+
+def commit_upload(kind: str, file_name: str, data: bytes, imported_by: str) -> ImportResult:
+    """Import the file for real, then clear the caches so every page shows the new state."""
+    result = ingest.import_file(connection(), kind, file_name, data, imported_by=imported_by)
+    clear_caches()
+    return result
+
+
+def undo_batch(batch_id: int, undone_by: str) -> None:
+    ingest.undo_batch(connection(), batch_id, undone_by)
+    clear_caches()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a domain error as its sentence, never a traceback."""
+    try:
+        yield
+    except TrackerError as error:
+        st.error(str(error))
+
+
+# --- Shared filters -------------------------------------------------------------------
+
+
+def sidebar_filters() -> views.Filters:
+    """The shared filters in the sidebar, each bound to the URL so a view can be shared."""
+    choices = query("filter_choices")
+    with st.sidebar:
+        st.header("Filters")
+        for key in FILTER_KEYS:
+            options = views.choices(choices, key)
+            st.selectbox(
+                key.capitalize(),
+                options,
+                index=None,
+                key=key,
+                placeholder="All",
+                bind="query-params",
+            )
+        st.date_input(
+            "As at",
+            value=views.london_today(),
+            key="as_at",
+            format="DD/MM/YYYY",
+            bind="query-params",
+            help="Every number respects this date.",
+        )
+    return current_filters()
+
+
+def current_filters() -> views.Filters:
+    """The filters as the sidebar set them this run (defaults when it was not drawn)."""
+    chosen = {k: st.session_state.get(k) for k in FILTER_KEYS}
+    as_at = st.session_state.get("as_at")
+    if not isinstance(as_at, dt.date):
+        as_at = views.london_today()
+    return views.Filters(**chosen, as_at=as_at)
+
+
+def illustrative_banner() -> None:
+    """Say plainly when what is shown includes made-up demo data."""
+    found = query("illustrative_batches")
+    if len(found) and int(found["batches"].iloc[0]):
+        st.warning(
+            "This database holds **illustrative demo data**: meetings, leads, dates and "
+            "updates beyond the source letter are invented to show how the tracker works.",
+            icon="⚠️",
+        )
+
+
+# --- Rendering helpers ----------------------------------------------------------------
+
+
+def date_columns(*names: str) -> dict[str, Any]:
+    """Column settings that show dates as '13 Sep 2021' but still sort as dates."""
+    return {n: st.column_config.DateColumn(n.replace("_", " "), format=DATE_FORMAT) for n in names}
+
+
+def link_column() -> dict[str, Any]:
+    """The 'link' column of views.with_detail_links, shown as the recommendation id."""
+    return {
+        "link": st.column_config.LinkColumn(
+            "open", display_text=r"rec=(.*)$", help="Open the recommendation's detail"
+        )
+    }
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    dates: tuple[str, ...] = (),
+    links: bool = False,
+    times: tuple[str, ...] = (),
+    **options: Any,
+) -> None:
+    """A read-only table: text as text, dates as '13 Sep 2021', optional detail links."""
+    config = {**date_columns(*dates), **(link_column() if links else {})}
+    config |= {
+        n: st.column_config.DatetimeColumn(n.replace("_", " "), format=TIME_FORMAT) for n in times
+    }
+    st.dataframe(frame, key=key, hide_index=True, column_config=config, width="stretch", **options)
+
+
+def chart_with_numbers(figure: Any, numbers: pd.DataFrame, key: str) -> None:
+    """A chart with its numbers as a table beside it."""
+    left, right = st.columns([3, 2], vertical_alignment="top")
+    with left:
+        st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
+    with right:
+        st.caption("The numbers in the chart")
+        table(numbers, key=f"{key}_numbers")
+
+
+def labelled_text(label: str, text: Any) -> None:
+    """A label in bold and user-written text under it, shown as plain text."""
+    st.markdown(f"**{label}**")
+    st.text(text if isinstance(text, str) and text else views.NOT_SET)
+
+
+# --- Upload ---------------------------------------------------------------------------
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template_downloads(files: dict[str, bytes]) -> None:
+    """One download button per template file."""
+    for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
+        mime = "text/csv" if name.endswith(".csv") else XLSX_MIME
+        column.download_button(
+            f"Download {name}",
+            data,
+            file_name=name,
+            mime=mime,
+            key=f"template_{name.rsplit('.', 1)[-1]}",
+            on_click="ignore",
+        )
+
+
+def show_check(kind: str, result: ImportResult) -> None:
+    """The outcome of a dry run: errors, warnings apart, and the preview of what would be
+    written, marking the rows that change a status."""
+    if result.errors:
+        st.error(
+            f"{len(result.errors)} problem(s): nothing can be written until they are "
+            "fixed. Fix the file and upload it again."
+        )
+        table(views.problems_table(result.errors), key="upload_errors")
+    else:
+        st.success(f"The file is valid: {result.rows} row(s) ready to commit.")
+    if result.warnings:
+        st.warning(f"{len(result.warnings)} warning(s): these do not stop the import.")
+        table(views.problems_table(result.warnings), key="upload_warnings")
+    preview = views.upload_preview(kind, result.preview, query("current_positions"))
+    if len(preview):
+        changing = views.status_changes_count(preview)
+        st.subheader(f"Preview of what would be written ({changing} status change(s))")
+        table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
+
+
+def commit_button(
+    kind: str, file_name: str, data: bytes, imported_by: str, result: ImportResult
+) -> None:
+    """One button that writes the file once: it is disabled while the file has errors or
+    no name is given, and after the file was committed."""
+    sha = hashlib.sha256(data).hexdigest()
+    done = st.session_state.get("committed_sha") == sha
+    st.button(
+        "Commit",
+        type="primary",
+        key="commit",
+        on_click=_commit,
+        args=(kind, file_name, data, imported_by, sha),
+        disabled=done or bool(result.errors) or not imported_by.strip(),
+    )
+    if not imported_by.strip():
+        st.caption("Give your name above to commit.")
+    outcome = st.session_state.get("commit_outcome")
+    if outcome:
+        (st.success if outcome[0] == "committed" else st.warning)(outcome[1])
+
+
+def _commit(kind: str, file_name: str, data: bytes, imported_by: str, sha: str) -> None:
+    if st.session_state.get("committed_sha") == sha:  # a second click on the same file
+        return
+    st.session_state["committed_sha"] = sha
+    try:
+        result = commit_upload(kind, file_name, data, imported_by.strip())
+    except TrackerError as error:
+        st.session_state["committed_sha"] = None
+        st.session_state["commit_outcome"] = ("error", str(error))
+        return
+    st.session_state["commit_outcome"] = (
+        result.status,
+        views.commit_message(result.status, result.batch_id, result.rows, result.inserted),
+    )
+
+
+def undo_controls(history: pd.DataFrame, undone_by: str) -> None:
+    """Choose a committed upload and undo it (recorded; nothing is deleted)."""
+    batches = views.undoable_batches(history)
+    if not batches:
+        st.text("No committed uploads to undo.")
+        return
+    chosen = st.selectbox(
+        "Upload to undo",
+        list(batches),
+        format_func=batches.get,
+        index=None,
+        key="undo_batch",
+        placeholder="Choose a batch",
+    )
+    st.button(
+        "Undo this upload",
+        key="undo",
+        on_click=_undo,
+        args=(chosen, undone_by),
+        disabled=chosen is None or not undone_by.strip(),
+    )
+    outcome = st.session_state.pop("undo_outcome", None)
+    if outcome:
+        (st.success if outcome[0] == "ok" else st.error)(outcome[1])
+
+
+def _undo(batch_id: int | None, undone_by: str) -> None:
+    if batch_id is None:
+        return
+    try:
+        undo_batch(batch_id, undone_by.strip())
+    except TrackerError as error:
+        st.session_state["undo_outcome"] = ("error", str(error))
+        return
+    st.session_state["undo_batch"] = None
+    st.session_state["undo_outcome"] = (
+        "ok",
+        f"Batch {batch_id} is undone; every page now shows the data without it.",
+    )
+
+
+def url_choice(
+    label: str,
+    options: list[str],
+    key: str,
+    labels: dict[str, str],
+    default: str | None = None,
+    placeholder: str = "Choose",
+) -> str | None:
+    """A selectbox whose choice lives in the URL as ?{key}=value, so a link reopens it.
+
+    (Not bind="query-params": that writes the displayed label into the URL, and these
+    labels are long; the id is what a shared link should carry.)"""
+    wanted = st.query_params.get(key)
+    start = wanted if wanted in options else default
+    return st.selectbox(
+        label,
+        options,
+        index=options.index(start) if start in options else None,
+        key=f"{key}_choice",
+        format_func=lambda o: labels.get(o, o),
+        placeholder=placeholder,
+        on_change=_sync_url,
+        args=(key,),
+    )
+
+
+def _sync_url(key: str) -> None:
+    value = st.session_state.get(f"{key}_choice")
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value

@@ -1,0 +1,114 @@
+-- What changed between the previous meeting of the same body and meeting $meeting_id, for
+-- the recommendations that body follows (those it owns, and those reported to it):
+-- status and RAG changes, newly overdue, closures proposed, due-date changes and new
+-- recommendations (from a report published since the previous meeting).
+with this_meeting as (
+    select meeting_id, body, held_on
+    from meetings
+    where meeting_id = $meeting_id
+),
+previous as (
+    select coalesce(max(m.held_on), any_value(cast(t.held_on - interval 1 day as date)))
+        as held_on,
+        max(m.held_on) is not null as exists
+    from this_meeting as t
+    left join meetings as m
+        on m.body = t.body
+        and m.held_on < t.held_on
+),
+followed as (
+    select r.rec_id
+    from recommendations as r
+    join this_meeting as t
+        on r.body = t.body
+    union
+    select u.rec_id
+    from effective_updates as u
+    join this_meeting as t
+        on u.meeting_body = t.body
+),
+chosen as (
+    select r.rec_id, r.report_code
+    from recommendations as r
+    semi join followed
+        using (rec_id)
+    where ($report is null or r.report_code = $report)
+        and ($body is null or r.body = $body)
+        and ($lead is null or r.lead = $lead)
+        and ($addressee is null or r.rec_id in (
+            select rec_id
+            from recommendation_addressees
+            where addressee = $addressee))
+),
+now_position as (
+    select *
+    from status_as_at((select held_on from this_meeting))
+),
+before_position as (
+    select *
+    from status_as_at((select held_on from previous))
+),
+compared as (
+    select
+        n.rec_id, n.title, n.lead, n.report_code, n.number,
+        b.status as status_before, n.status as status_now,
+        b.rag as rag_before, n.rag as rag_now, n.is_open,
+        b.overdue as overdue_before, n.overdue as overdue_now, n.days_overdue,
+        b.due as due_before, n.due as due_now,
+        u.narrative, u.evidence, u.revision_reason
+    from now_position as n
+    join before_position as b
+        using (rec_id)
+    semi join chosen
+        using (rec_id)
+    left join effective_updates as u
+        on u.rec_id = n.rec_id
+        and u.meeting_id = $meeting_id
+),
+changes as (
+    select 1 as change_order, 'Status changed' as change, rec_id, status_before as before,
+        status_now as after, narrative as detail
+    from compared
+    where status_before <> status_now
+    union all
+    select 2, 'RAG changed', rec_id, coalesce(rag_before, 'none'), coalesce(rag_now, 'none'),
+        narrative
+    from compared
+    where is_open
+        and rag_before is distinct from rag_now
+    union all
+    select 3, 'Newly overdue', rec_id, 'due ' || uk_date(due_now),
+        days_overdue || ' days overdue', narrative
+    from compared
+    where overdue_now
+        and not overdue_before
+    union all
+    select 4, 'Closure proposed for decision', rec_id, status_before, status_now,
+        coalesce(evidence, narrative)
+    from compared
+    where status_now = 'Closure proposed'
+    union all
+    select 5, 'Due date changed', rec_id, coalesce(uk_date(due_before), 'none'),
+        coalesce(uk_date(due_now), 'none'), revision_reason
+    from compared
+    where due_before is distinct from due_now
+    union all
+    select 6, 'New recommendation', c.rec_id, null, c.status_now, null
+    from compared as c
+    join reports as p
+        using (report_code)
+    where p.published_on > (select held_on from previous)
+        and p.published_on <= (select held_on from this_meeting)
+)
+select
+    g.change,
+    g.rec_id,
+    c.title,
+    c.lead,
+    g.before,
+    g.after,
+    g.detail
+from changes as g
+join compared as c
+    using (rec_id)
+order by g.change_order, c.report_code, c.number;

@@ -1,0 +1,32 @@
+-- Every open recommendation past its current due date as at $as_at, most overdue first,
+-- with its slippage against the original due date too.
+with addressed as (
+    select rec_id, string_agg(addressee, '; ' order by position) as addressees
+    from recommendation_addressees
+    group by rec_id
+)
+select
+    s.rec_id,
+    s.title,
+    s.lead,
+    s.body,
+    a.addressees,
+    s.status,
+    s.rag,
+    s.due,
+    s.days_overdue,
+    s.original_due,
+    date_diff('day', s.original_due, s.as_at) as days_past_original,
+    s.revisions
+from status_as_at($as_at) as s
+left join addressed as a
+    using (rec_id)
+where s.overdue
+    and ($report is null or s.report_code = $report)
+    and ($body is null or s.body = $body)
+    and ($lead is null or s.lead = $lead)
+    and ($addressee is null or s.rec_id in (
+        select rec_id
+        from recommendation_addressees
+        where addressee = $addressee))
+order by s.days_overdue desc, s.report_code, s.number;

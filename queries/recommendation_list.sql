@@ -1,0 +1,36 @@
+-- Every recommendation the filters select, with its position as at $as_at. $search matches
+-- the id, title, text, lead or an addressee, ignoring case.
+with addressed as (
+    select rec_id, string_agg(addressee, '; ' order by position) as addressees
+    from recommendation_addressees
+    group by rec_id
+)
+select
+    s.rec_id,
+    s.title,
+    a.addressees,
+    s.lead,
+    s.body,
+    s.status,
+    s.rag,
+    s.due,
+    s.days_overdue,
+    s.overdue,
+    s.report_code,
+    s.number
+from status_as_at($as_at) as s
+join recommendations as r
+    using (rec_id)
+left join addressed as a
+    using (rec_id)
+where ($report is null or s.report_code = $report)
+    and ($body is null or s.body = $body)
+    and ($lead is null or s.lead = $lead)
+    and ($addressee is null or s.rec_id in (
+        select rec_id
+        from recommendation_addressees
+        where addressee = $addressee))
+    and ($search is null
+        or contains(lower(concat_ws(' ', s.rec_id, s.title, r.text, s.lead, a.addressees)),
+            lower(trim($search))))
+order by s.report_code, s.number;

@@ -1,0 +1,19 @@
+-- Every update in force for one recommendation, newest meeting first.
+select
+    u.held_on,
+    u.meeting_id,
+    m.title as meeting,
+    u.meeting_body as body,
+    u.status,
+    u.rag,
+    u.narrative,
+    u.next_steps,
+    u.revised_due,
+    u.revision_reason,
+    u.evidence,
+    u.reported_by
+from effective_updates as u
+join meetings as m
+    using (meeting_id)
+where u.rec_id = $rec_id
+order by u.held_on desc, u.update_id desc;

@@ -1,0 +1,44 @@
+-- The status of the selected recommendations as at each meeting of the Board (or of the
+-- body filtered on) held on or before $as_at: how the picture moved meeting by meeting.
+with board_meetings as (
+    select meeting_id, held_on, title
+    from meetings
+    where body = coalesce($body, 'CJB')
+        and held_on <= $as_at
+),
+chosen as (
+    select rec_id
+    from recommendations as r
+    where ($report is null or r.report_code = $report)
+        and ($body is null or r.body = $body)
+        and ($lead is null or r.lead = $lead)
+        and ($addressee is null or r.rec_id in (
+            select rec_id
+            from recommendation_addressees
+            where addressee = $addressee))
+),
+positions as (
+    select
+        m.meeting_id,
+        c.rec_id,
+        coalesce(max_by(u.status, (u.held_on, u.update_id)), 'Not started') as status
+    from board_meetings as m
+    cross join chosen as c
+    left join effective_updates as u
+        on u.rec_id = c.rec_id
+        and u.held_on <= m.held_on
+    group by m.meeting_id, c.rec_id
+)
+select
+    m.meeting_id,
+    m.held_on,
+    m.title,
+    p.status,
+    count(*) as recommendations
+from positions as p
+join board_meetings as m
+    using (meeting_id)
+join statuses as st
+    on st.status = p.status
+group by m.meeting_id, m.held_on, m.title, p.status, st.sort_order
+order by m.held_on, st.sort_order;
