@@ -1,0 +1,34 @@
+"""Overview: headline counts and how the picture moved, as at the chosen date."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjb_tracker import charts, views, web
+
+filters = web.current_filters()
+st.title("Overview")
+st.caption(filters.describe())
+
+counts = web.query("headline_counts", **filters.params())
+for column, (label, value, help_text) in zip(
+    st.columns(6), views.headline_metrics(counts), strict=True
+):
+    column.metric(label, value, help=help_text, border=True)
+
+by_meeting = web.query("status_by_meeting", **filters.params())
+web.chart_with_numbers(
+    charts.status_by_meeting_chart(by_meeting),
+    views.status_by_meeting_table(by_meeting),
+    key="status_by_meeting",
+)
+
+by_addressee = web.query("status_by_addressee", **filters.params())
+web.chart_with_numbers(
+    charts.status_by_addressee_chart(by_addressee),
+    views.status_by_addressee_table(by_addressee),
+    key="status_by_addressee",
+)
+
+rag = web.query("rag_mix", **filters.params())
+web.chart_with_numbers(charts.rag_mix_chart(rag), views.rag_table(rag), key="rag_mix")

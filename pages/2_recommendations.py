@@ -1,0 +1,49 @@
+"""Recommendations: a searchable table; choosing one opens its detail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjb_tracker import charts, views, web
+
+filters = web.current_filters()
+st.title("Recommendations")
+st.caption(filters.describe())
+
+search = st.text_input("Search", key="q", bind="query-params",
+                       placeholder="id, words from the title or text, lead, addressee")
+listed = web.query("recommendation_list", **filters.params(), search=search or None)
+labels = views.recommendation_labels(web.query("recommendation_list", **filters.params(),
+                                               search=None))
+rec_id = web.url_choice("Recommendation", list(labels), "rec", labels,
+                        placeholder="Choose one to see its detail")
+
+if rec_id is None:
+    st.caption(f"{len(listed)} recommendations. Open one with the link in the first column.")
+    web.table(views.with_detail_links(listed).drop(columns=["report_code", "number"]),
+              key="recommendation_table", dates=("due",), links=True)
+    st.stop()
+
+detail = web.query("recommendation_detail", rec_id=rec_id, as_at=filters.as_at).iloc[0]
+st.header(f"{rec_id}: {views.escape_markdown(detail['title'])}")
+for column, (label, value) in zip(st.columns(4) * 2, views.detail_facts(detail), strict=True):
+    column.markdown(f"**{label}**")
+    column.text(value)
+web.labelled_text("Recommendation", detail["text"])
+web.labelled_text("Initial response (source letter)", detail["initial_response"])
+st.subheader("Addressees")
+web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="addressees")
+
+updates = web.query("recommendation_updates", rec_id=rec_id)
+st.plotly_chart(charts.status_timeline_chart(updates), key="timeline", width="stretch")
+st.subheader("Due-date history")
+history = web.query("due_date_history", rec_id=rec_id)
+st.text(f"Total days slipped against the original due date: "
+        f"{views.total_days_slipped(history)}")
+web.table(views.due_history_table(history), key="due_history")
+st.subheader(f"Updates, newest first ({len(updates)})")
+for _, update in updates.iterrows():
+    with st.container(border=True):
+        st.text(views.update_heading(update))
+        for label, text in views.update_sections(update):
+            web.labelled_text(label, text)

@@ -1,0 +1,38 @@
+"""Meetings: what changed since the previous meeting of the same body, and who owes an update."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjb_tracker import views, web
+
+filters = web.current_filters()
+st.title("Meetings")
+meetings = web.query("meeting_list")
+labels = views.meeting_labels(meetings)
+default = views.default_meeting(meetings, filters.as_at)
+if default is None:
+    st.info("No meetings yet. Upload a meetings file on the Upload page.")
+    st.stop()
+meeting_id = web.url_choice("Meeting", list(labels), "meeting", labels, default=default)
+st.caption(views.previous_meeting_text(meetings, meeting_id)
+           + " Filters other than 'as at' apply.")
+
+changes = web.query("meeting_changes", meeting_id=meeting_id, **filters.selection())
+st.header(f"What changed ({len(changes)})")
+for kind, rows in views.changes_by_kind(changes):
+    st.subheader(f"{kind} ({len(rows)})")
+    if rows.empty:
+        st.text("None.")
+    else:
+        web.table(views.with_detail_links(rows), key=f"changes_{kind}", links=True)
+
+owed = web.query("updates_owed", meeting_id=meeting_id, **filters.selection())
+st.header(f"Who owes an update ({len(owed)})")
+st.caption("Open recommendations this body follows with no update for this meeting, by lead.")
+if owed.empty:
+    st.text("Every open recommendation has an update for this meeting.")
+else:
+    web.table(views.owed_by_lead(owed), key="owed_by_lead")
+    web.table(views.with_detail_links(owed), key="owed", dates=("last_update_on", "due"),
+              links=True)

@@ -1,0 +1,33 @@
+"""Overdue: the chair's drill-down into late, undated and stale recommendations."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjb_tracker import views, web
+
+filters = web.current_filters()
+st.title("Overdue")
+st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")
+
+overdue = web.query("overdue_recommendations", **filters.params())
+st.header(f"Overdue ({len(overdue)})")
+if overdue.empty:
+    st.text("Nothing is overdue.")
+else:
+    by = st.radio("Group by", list(views.GROUPINGS), horizontal=True, key="group_by",
+                  bind="query-params")
+    web.table(views.overdue_groups(overdue, by), key="overdue_groups")
+    web.table(views.with_detail_links(overdue), key="overdue_table", links=True,
+              dates=("due", "original_due"))
+
+undated = web.query("recommendations_without_due_date", **filters.params())
+st.header(f"No due date set ({len(undated)})")
+st.caption("A missing due date is a data-quality gap, not 'on time'.")
+web.table(views.with_detail_links(undated), key="undated_table", links=True)
+
+stale = web.query("stale_recommendations", **filters.params())
+st.header(f"Stale ({len(stale)})")
+st.caption("Open, with no update at either of the last two meetings of its body.")
+web.table(views.with_detail_links(stale), key="stale_table", links=True,
+          dates=("last_update_on",))
