@@ -116,47 +116,67 @@ def _check_and_write(
     illustrative: bool,
     source: Path | None,
 ) -> ImportResult:
-    with store.transaction(con) as cur:
-        try:
-            staged = stage_file(cur, FORMATS[kind], file_name, data, source)
-        except Rejected as rejected:
-            return ImportResult("rejected", errors=rejected.problems)
-        errors, warnings = _check(cur, kind, staged, imported_by)
-        preview = cur.execute("select * from checked order by row_number limit 500").df()
-        if errors or dry_run:
-            cur.execute("rollback")
-            cur.execute("begin transaction")  # the context manager commits an empty one
-            status = "rejected" if errors else "valid"
-            return ImportResult(
-                status, rows=staged.rows, errors=errors, warnings=warnings, preview=preview
+    try:
+        with store.transaction(con) as cur:
+            result = _check_in(cur, kind, file_name, data, imported_by, dry_run, source)
+            batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+            before = _count_records(cur, kind)
+            store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
+            inserted = _count_records(cur, kind) - before
+            _insert_batch(
+                cur,
+                batch_id,
+                kind,
+                file_name,
+                sha256,
+                imported_by,
+                "committed",
+                result.rows,
+                inserted,
+                0,
+                len(result.warnings),
+                illustrative,
             )
-        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
-        before = _count_records(cur, kind)
-        store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
-        inserted = _count_records(cur, kind) - before
-        _insert_batch(
-            cur,
-            batch_id,
-            kind,
-            file_name,
-            sha256,
-            imported_by,
-            "committed",
-            staged.rows,
-            inserted,
-            0,
-            len(warnings),
-            illustrative,
-        )
+    except _RolledBack as rolled_back:
+        return rolled_back.result
     con.execute("checkpoint")
-    return ImportResult(
-        "committed",
-        batch_id=batch_id,
-        rows=staged.rows,
-        inserted=inserted,
-        warnings=warnings,
-        preview=preview,
+    result.status, result.batch_id, result.inserted = "committed", batch_id, inserted
+    return result
+
+
+class _RolledBack(Exception):
+    """Leaves the import's transaction with nothing written, carrying the outcome."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+def _check_in(
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    imported_by: str,
+    dry_run: bool,
+    source: Path | None,
+) -> ImportResult:
+    """Stage and check the file inside the import's transaction; raise _RolledBack when
+    it must not be written (problems found, or a dry run)."""
+    try:
+        staged = stage_file(cur, FORMATS[kind], file_name, data, source)
+    except Rejected as rejected:
+        raise _RolledBack(ImportResult("rejected", errors=rejected.problems)) from None
+    errors, warnings = _check(cur, kind, staged, imported_by)
+    preview = cur.execute("select * from checked order by row_number limit 500").df()
+    result = ImportResult(
+        "valid", rows=staged.rows, errors=errors, warnings=warnings, preview=preview
     )
+    if errors:
+        result.status = "rejected"
+    if errors or dry_run:
+        raise _RolledBack(result)
+    return result
 
 
 def _check(
