@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cjb_tracker import vocab, views
+from cjb_tracker import views, vocab
 
 _FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
 

@@ -80,6 +80,11 @@ def choices(filter_choices: pd.DataFrame, name: str) -> list[str]:
     return filter_choices.loc[filter_choices["filter"] == name, "value"].tolist()
 
 
+def slug(text: str) -> str:
+    """'changes Status changed' -> 'changes-status-changed': a key safe in a CSS class."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 # --- Overview -------------------------------------------------------------------------
 
 HEADLINES: tuple[tuple[str, str, str], ...] = (

@@ -167,7 +167,11 @@ def table(
     config |= {
         n: st.column_config.DatetimeColumn(n.replace("_", " "), format=TIME_FORMAT) for n in times
     }
-    st.dataframe(frame, key=key, hide_index=True, column_config=config, width="stretch", **options)
+    # The keyed container names the table for tests and for the browser (.st-key-table-…).
+    with st.container(key=f"table-{key}"):
+        st.dataframe(
+            frame, key=key, hide_index=True, column_config=config, width="stretch", **options
+        )
 
 
 def chart_with_numbers(figure: Any, numbers: pd.DataFrame, key: str) -> None:

@@ -10,18 +10,28 @@ filters = web.current_filters()
 st.title("Recommendations")
 st.caption(filters.describe())
 
-search = st.text_input("Search", key="q", bind="query-params",
-                       placeholder="id, words from the title or text, lead, addressee")
+search = st.text_input(
+    "Search",
+    key="q",
+    bind="query-params",
+    placeholder="id, words from the title or text, lead, addressee",
+)
 listed = web.query("recommendation_list", **filters.params(), search=search or None)
-labels = views.recommendation_labels(web.query("recommendation_list", **filters.params(),
-                                               search=None))
-rec_id = web.url_choice("Recommendation", list(labels), "rec", labels,
-                        placeholder="Choose one to see its detail")
+labels = views.recommendation_labels(
+    web.query("recommendation_list", **filters.params(), search=None)
+)
+rec_id = web.url_choice(
+    "Recommendation", list(labels), "rec", labels, placeholder="Choose one to see its detail"
+)
 
 if rec_id is None:
     st.caption(f"{len(listed)} recommendations. Open one with the link in the first column.")
-    web.table(views.with_detail_links(listed).drop(columns=["report_code", "number"]),
-              key="recommendation_table", dates=("due",), links=True)
+    web.table(
+        views.with_detail_links(listed).drop(columns=["report_code", "number"]),
+        key="recommendation_table",
+        dates=("due",),
+        links=True,
+    )
     st.stop()
 
 detail = web.query("recommendation_detail", rec_id=rec_id, as_at=filters.as_at).iloc[0]
@@ -38,8 +48,7 @@ updates = web.query("recommendation_updates", rec_id=rec_id)
 st.plotly_chart(charts.status_timeline_chart(updates), key="timeline", width="stretch")
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
-st.text(f"Total days slipped against the original due date: "
-        f"{views.total_days_slipped(history)}")
+st.text(f"Total days slipped against the original due date: {views.total_days_slipped(history)}")
 web.table(views.due_history_table(history), key="due_history")
 st.subheader(f"Updates, newest first ({len(updates)})")
 for _, update in updates.iterrows():

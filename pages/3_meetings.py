@@ -15,8 +15,7 @@ if default is None:
     st.info("No meetings yet. Upload a meetings file on the Upload page.")
     st.stop()
 meeting_id = web.url_choice("Meeting", list(labels), "meeting", labels, default=default)
-st.caption(views.previous_meeting_text(meetings, meeting_id)
-           + " Filters other than 'as at' apply.")
+st.caption(views.previous_meeting_text(meetings, meeting_id) + " Filters other than 'as at' apply.")
 
 changes = web.query("meeting_changes", meeting_id=meeting_id, **filters.selection())
 st.header(f"What changed ({len(changes)})")
@@ -25,7 +24,7 @@ for kind, rows in views.changes_by_kind(changes):
     if rows.empty:
         st.text("None.")
     else:
-        web.table(views.with_detail_links(rows), key=f"changes_{kind}", links=True)
+        web.table(views.with_detail_links(rows), key=views.slug(f"changes {kind}"), links=True)
 
 owed = web.query("updates_owed", meeting_id=meeting_id, **filters.selection())
 st.header(f"Who owes an update ({len(owed)})")
@@ -34,5 +33,6 @@ if owed.empty:
     st.text("Every open recommendation has an update for this meeting.")
 else:
     web.table(views.owed_by_lead(owed), key="owed_by_lead")
-    web.table(views.with_detail_links(owed), key="owed", dates=("last_update_on", "due"),
-              links=True)
+    web.table(
+        views.with_detail_links(owed), key="owed", dates=("last_update_on", "due"), links=True
+    )

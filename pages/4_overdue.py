@@ -15,11 +15,16 @@ st.header(f"Overdue ({len(overdue)})")
 if overdue.empty:
     st.text("Nothing is overdue.")
 else:
-    by = st.radio("Group by", list(views.GROUPINGS), horizontal=True, key="group_by",
-                  bind="query-params")
+    by = st.radio(
+        "Group by", list(views.GROUPINGS), horizontal=True, key="group_by", bind="query-params"
+    )
     web.table(views.overdue_groups(overdue, by), key="overdue_groups")
-    web.table(views.with_detail_links(overdue), key="overdue_table", links=True,
-              dates=("due", "original_due"))
+    web.table(
+        views.with_detail_links(overdue),
+        key="overdue_table",
+        links=True,
+        dates=("due", "original_due"),
+    )
 
 undated = web.query("recommendations_without_due_date", **filters.params())
 st.header(f"No due date set ({len(undated)})")
@@ -29,5 +34,4 @@ web.table(views.with_detail_links(undated), key="undated_table", links=True)
 stale = web.query("stale_recommendations", **filters.params())
 st.header(f"Stale ({len(stale)})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
-web.table(views.with_detail_links(stale), key="stale_table", links=True,
-          dates=("last_update_on",))
+web.table(views.with_detail_links(stale), key="stale_table", links=True, dates=("last_update_on",))

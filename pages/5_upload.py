@@ -9,17 +9,26 @@ from cjb_tracker import upload_templates, views, web
 from cjb_tracker.formats import KINDS
 
 st.title("Upload")
-kind = st.radio("What are you uploading?", KINDS, key="kind", horizontal=True,
-                format_func=str.capitalize)
+kind = st.radio(
+    "What are you uploading?", KINDS, key="kind", horizontal=True, format_func=str.capitalize
+)
 
 st.header("1. Download a template")
 lead = None
 if kind == "updates":
     leads = views.choices(web.query("filter_choices"), "lead")
-    lead = st.selectbox("Only one lead's recommendations", leads, index=None, key="template_lead",
-                        placeholder="All open recommendations")
-rows = (web.query("upload_template_rows", lead=lead, today=views.london_today())
-        if kind == "updates" else None)
+    lead = st.selectbox(
+        "Only one lead's recommendations",
+        leads,
+        index=None,
+        key="template_lead",
+        placeholder="All open recommendations",
+    )
+rows = (
+    web.query("upload_template_rows", lead=lead, today=views.london_today())
+    if kind == "updates"
+    else None
+)
 web.template_downloads(upload_templates.template_files(kind, rows, lead))
 
 st.header("2. Upload and check")

@@ -43,3 +43,26 @@ def fixture_db_path(fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> Pa
     """The fixture database closed, for code that opens the file itself."""
     fixture_db.close()
     return tmp_path / "tracker.duckdb"
+
+
+# --- Dashboard (issue 3): a database file for the pages, and clean Streamlit caches ------
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    """Every test starts and ends with no cached connection or query result, so a page
+    never shows another test's database (clearing the resource cache closes it)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def dashboard_db(fixture_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture database, named in $CJB_TRACKER_DB for the dashboard to open."""
+    monkeypatch.setenv("CJB_TRACKER_DB", str(fixture_db_path))
+    return fixture_db_path

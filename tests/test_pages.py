@@ -1,0 +1,307 @@
+"""One AppTest per page on the fixture database, asserting the values a user relies on,
+and the upload flow: a bad file writes nothing, a good one commits, undo restores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from helpers import table_counts
+from streamlit.testing.v1 import AppTest
+
+from cjb_tracker import store
+
+DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
+OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
+    "pages/1_overview.py",
+    "pages/2_recommendations.py",
+    "pages/3_meetings.py",
+    "pages/4_overdue.py",
+    "pages/5_upload.py",
+)
+
+GOOD_UPDATE = (
+    b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
+    b"RAPE1-R3,12/01/2022,Complete,,Withdrawal reasons now recorded.,Audit Jan 2022,DS Patel\n"
+)
+BAD_UPDATE = (
+    b"recommendation_id,meeting_date,status,rag,update\n"
+    b"RAPE1-R99,12/01/2022,In progress,Green,Unknown recommendation.\n"
+    b"RAPE1-R2,12/01/2022,Bogus,Amber,Unknown status.\n"
+)
+
+
+def open_page(page: str | None = None, **params: str) -> AppTest:
+    """A fresh session opened on a page's URL with the given query string."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update(params)
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame(at: AppTest, key: str) -> pd.DataFrame:
+    """The table web.table drew under this key."""
+    tables = at.get_by_key(f"table-{key}").dataframe
+    assert len(tables) == 1
+    return tables[0].value
+
+
+def dataframes(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def current_status_counts(path: Path) -> dict[str, int]:
+    con = store.connect(path)
+    try:
+        rows = con.execute(
+            "select count(*) filter (where is_open), count(*) filter (where status = 'Complete'),"
+            " count(*) filter (where overdue),"
+            " count(*) filter (where status = 'Awaiting national action'),"
+            " count(*) filter (where status = 'Closure proposed'),"
+            " count(*) filter (where is_open and due is null) from current_status"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    labels = (
+        "Open",
+        "Complete",
+        "Overdue",
+        "Awaiting national action",
+        "Closure proposed",
+        "No due date",
+    )
+    return dict(zip(labels, rows, strict=True))
+
+
+def rec_ids(table: pd.DataFrame) -> list[str]:
+    return list(table["rec_id"])
+
+
+def find_table(at: AppTest, column: str, value: Any) -> pd.DataFrame:
+    """The first table with a row whose column holds value."""
+    for table in dataframes(at):
+        if column in table.columns and (table[column] == value).any():
+            return table
+    raise AssertionError(f"no table has {column} = {value!r}")
+
+
+# --- Overview -------------------------------------------------------------------------
+
+
+def test_overview_counts_match_current_status(dashboard_db: Path) -> None:
+    expected = current_status_counts(dashboard_db)
+    at = open_page()
+    assert metrics(at) == expected
+    assert expected == {
+        "Open": 12,
+        "Complete": 1,
+        "Overdue": 3,
+        "Awaiting national action": 1,
+        "Closure proposed": 0,
+        "No due date": 9,
+    }
+    assert at.caption[0].value.startswith("As at ")
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_overview_respects_the_as_at_date_and_filters(dashboard_db: Path) -> None:
+    before_october = open_page(as_at="2021-10-01")
+    assert metrics(before_october)["Complete"] == 0
+    assert metrics(before_october)["Overdue"] == 0
+    assert "As at 1 Oct 2021" in before_october.caption[0].value
+
+    patel = open_page(lead="DS Patel")
+    assert metrics(patel) | {} == {
+        "Open": 1,
+        "Complete": 1,
+        "Overdue": 1,
+        "Awaiting national action": 0,
+        "Closure proposed": 0,
+        "No due date": 0,
+    }
+    assert patel.selectbox(key="lead").value == "DS Patel"
+
+
+# --- Recommendations ------------------------------------------------------------------
+
+
+def test_recommendations_table_lists_and_searches(dashboard_db: Path) -> None:
+    at = open_page(RECOMMENDATIONS)
+    table = frame(at, "recommendation_table")
+    assert rec_ids(table) == [f"RAPE1-R{n}" for n in range(1, 14)]
+    r4 = table.set_index("rec_id").loc["RAPE1-R4"]
+    assert (r4["status"], r4["rag"], r4["lead"]) == (
+        "Awaiting national action",
+        "Red",
+        "CPS RASSO Lead",
+    )
+    assert table["link"].iloc[0] == "recommendations?rec=RAPE1-R1"
+
+    searched = open_page(RECOMMENDATIONS, q="protected characteristics")
+    assert rec_ids(frame(searched, "recommendation_table")) == ["RAPE1-R1"]
+
+
+def test_recommendation_detail_shows_updates_newest_first_and_due_history(
+    dashboard_db: Path,
+) -> None:
+    at = open_page(RECOMMENDATIONS, rec="RAPE1-R4")
+    assert at.header[0].value.startswith("RAPE1-R4: ")
+    texts = [t.value for t in at.text]
+    headings = [t for t in texts if " · reported by " in t]
+    assert headings == [
+        "13 Oct 2021 · CJB · Awaiting national action (Red) · reported by CPS RASSO Lead",
+        "14 Jul 2021 · CJB · In progress (Amber) · reported by CPS RASSO Lead",
+    ]
+    assert "Total days slipped against the original due date: 90" in texts
+    history = find_table(at, "reason", "Awaiting NPCC/CPS national framework")
+    assert list(history["due date"]) == ["31 Dec 2021", "31 Mar 2022"]
+    assert list(find_table(at, "scope", "national")["addressee"])[0] == "Police forces"
+    timeline = at.get("plotly_chart")[0].proto.spec
+    assert "Awaiting national action" in timeline
+
+
+def test_user_written_text_is_shown_literally(dashboard_db: Path) -> None:
+    narrative = (
+        "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://evil.test/a.png)"
+    )
+    con = store.connect(dashboard_db)
+    data = (
+        "recommendation_id,meeting_date,status,rag,update\n"
+        f'RAPE1-R2,12/01/2022,In progress,Amber,"{narrative}"\n'
+    ).encode()
+    from cjb_tracker import ingest
+
+    assert ingest.import_file(con, "updates", "x.csv", data, imported_by="t").status == "committed"
+    con.close()
+    at = open_page(RECOMMENDATIONS, rec="RAPE1-R2")
+    assert narrative in [t.value for t in at.text]
+    assert not any("evil.test" in m.value for m in at.markdown)
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+def test_meetings_page_lists_status_changes_and_missing_updates(dashboard_db: Path) -> None:
+    at = open_page(MEETINGS, meeting="CJB:2021-10-13")
+    assert at.selectbox(key="meeting_choice").value == "CJB:2021-10-13"
+    changed = frame(at, "changes-status-changed")
+    assert list(zip(changed["rec_id"], changed["before"], changed["after"], strict=True)) == [
+        ("RAPE1-R1", "In progress", "Complete"),
+        ("RAPE1-R4", "In progress", "Awaiting national action"),
+    ]
+    due_changed = frame(at, "changes-due-date-changed")
+    assert list(due_changed["after"]) == ["31 Mar 2022"]
+    owed = frame(at, "owed")
+    assert {"RAPE1-R2", "RAPE1-R3"} <= set(owed["rec_id"])
+    assert not {"RAPE1-R1", "RAPE1-R4"} & set(owed["rec_id"])
+    assert owed.set_index("rec_id").loc["RAPE1-R2", "lead"] == "ISVA Manager"
+
+
+def test_meetings_page_opens_on_the_most_recent_meeting(dashboard_db: Path) -> None:
+    at = open_page(MEETINGS)
+    assert at.selectbox(key="meeting_choice").value == "CJB:2022-01-12"
+    owed = frame(at, "owed")
+    assert "RAPE1-R4" in set(owed["rec_id"])  # updated in October, not in January
+
+
+# --- Overdue --------------------------------------------------------------------------
+
+
+def test_overdue_page_lists_overdue_items_and_not_complete_ones(dashboard_db: Path) -> None:
+    at = open_page(OVERDUE)
+    overdue = frame(at, "overdue_table")
+    assert set(rec_ids(overdue)) == {"RAPE1-R2", "RAPE1-R3", "RAPE1-R4"}
+    assert "RAPE1-R1" not in rec_ids(overdue)
+    r4 = overdue.set_index("rec_id").loc["RAPE1-R4"]
+    assert r4["days_past_original"] - r4["days_overdue"] == 90
+    assert r4["revisions"] == 1
+    assert rec_ids(frame(at, "undated_table")) == [f"RAPE1-R{n}" for n in range(5, 14)]
+    assert "RAPE1-R1" not in rec_ids(frame(at, "stale_table"))
+    by_lead = frame(at, "overdue_groups")
+    assert dict(zip(by_lead["lead"], by_lead["recommendations"], strict=True)) == {
+        "ISVA Manager": 1,
+        "DS Patel": 1,
+        "CPS RASSO Lead": 1,
+    }
+
+
+# --- Upload ---------------------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.text_input(key="uploader_name").set_value("Test Lead")
+    at.file_uploader(key="upload_file").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_bad_file_shows_its_problems_and_writes_nothing(dashboard_db: Path) -> None:
+    con = store.connect(dashboard_db)
+    before = table_counts(con)
+    con.close()
+    at = upload(open_page(UPLOAD), "bad.csv", BAD_UPDATE)
+    problems = frame(at, "upload_errors")
+    assert {
+        (r, c, p)
+        for r, c, p in zip(problems["row"], problems["column"], problems["problem"], strict=True)
+    } >= {(2, "recommendation_id", "foreign-key"), (3, "status", "constraint-error")}
+    assert at.button(key="commit").disabled
+    con = store.connect(dashboard_db)
+    assert table_counts(con) == before
+    con.close()
+
+
+def test_a_good_file_commits_and_undo_restores(dashboard_db: Path) -> None:
+    at = upload(open_page(UPLOAD), "good.csv", GOOD_UPDATE)
+    preview = frame(at, "upload_preview")
+    assert list(preview["changes status"]) == ["yes: Not started → Complete"]
+    assert not at.button(key="commit").disabled
+
+    at.button(key="commit").click().run()
+    assert [s.value for s in at.success][-1].startswith("Committed as batch ")
+    assert at.button(key="commit").disabled  # one file, one commit
+
+    at.switch_page(OVERVIEW).run()
+    assert metrics(at)["Complete"] == 2
+
+    at.switch_page(UPLOAD).run()
+    at.text_input(key="uploader_name").set_value("Chair").run()
+    batch = next(iter(at.selectbox(key="undo_batch").options))
+    assert "good.csv" in batch
+    batch_id = int(batch.split(" ")[1])  # 'Batch 7 · updates · good.csv · by Test Lead'
+    at.selectbox(key="undo_batch").set_value(batch_id).run()
+    at.button(key="undo").click().run()
+    assert not at.exception
+    assert any("is undone" in s.value for s in at.success)
+
+    at.switch_page(OVERVIEW).run()
+    assert metrics(at)["Complete"] == 1
+
+
+def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
+    at = open_page(UPLOAD)
+    labels = [b.label for b in at.get("download_button")]
+    assert any(label.endswith(".csv") for label in labels)
+    assert any(label.endswith(".xlsx") for label in labels)
+    history = frame(at, "import_history")
+    assert list(history["file_name"])[:2] == ["updates_oct.csv", "updates_jul.csv"]
+
+
+@pytest.mark.parametrize("page", [OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD])
+def test_every_page_opens_on_a_seed_only_database(
+    seeded_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    seeded_db.close()
+    monkeypatch.setenv("CJB_TRACKER_DB", str(tmp_path / "tracker.duckdb"))
+    at = open_page(page)
+    assert not at.error
