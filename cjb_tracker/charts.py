@@ -28,6 +28,8 @@ def _layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
         },
         margin={"l": 10, "r": 10, "t": 90, "b": 10},
         plot_bgcolor="white",
+        # A count too small to fit its segment is hidden, not shrunk: the table has it.
+        uniformtext={"minsize": 11, "mode": "hide"},
         **extra,
     )
     return figure
@@ -69,6 +71,7 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
                 marker_color=vocab.STATUS_COLOURS[status],
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
+                textangle=0,
                 insidetextanchor="middle",
                 hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>",
             )
@@ -102,6 +105,7 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
                 marker_color=vocab.STATUS_COLOURS[status],
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
+                textangle=0,
                 hovertemplate="%{x}<br>" + status + ": %{y}<extra></extra>",
             )
         )
@@ -165,7 +169,13 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
         range=[-0.5, len(vocab.STATUSES) - 0.5],
         title_text="",
     )
+    # Room either side so the first and last status words are not cut off.
+    first, last = points["held_on"].min(), points["held_on"].max()
+    pad = max((last - first) * 0.2, pd.Timedelta(days=60))
     figure.update_xaxes(
-        tickformat="%-d %b %Y", title_text="Meeting date", tickvals=list(points["held_on"])
+        tickformat="%-d %b %Y",
+        title_text="Meeting date",
+        tickvals=list(points["held_on"]),
+        range=[first - pad, last + pad],
     )
     return _layout(figure, title, height=380, showlegend=False)

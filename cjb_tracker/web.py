@@ -149,8 +149,11 @@ def link_column() -> dict[str, Any]:
     """The 'link' column of views.with_detail_links, shown as the recommendation id."""
     return {
         "link": st.column_config.LinkColumn(
-            "open", display_text=r"rec=(.*)$", help="Open the recommendation's detail"
-        )
+            "recommendation",
+            display_text=r"rec=(.*)$",
+            help="Opens the recommendation's detail in a new tab",
+        ),
+        "rec_id": None,  # the link shows the id already
     }
 
 
@@ -170,18 +173,27 @@ def table(
     # The keyed container names the table for tests and for the browser (.st-key-table-…).
     with st.container(key=f"table-{key}"):
         st.dataframe(
-            frame, key=key, hide_index=True, column_config=config, width="stretch", **options
+            frame,
+            key=key,
+            hide_index=True,
+            column_config=config,
+            width="stretch",
+            height=table_height(len(frame)),
+            placeholder="—",
+            **options,
         )
 
 
+def table_height(rows: int) -> int | str:
+    """Tall enough to show up to 25 rows without scrolling inside the table."""
+    return "auto" if rows <= 10 else 38 + 35 * min(rows, 25)
+
+
 def chart_with_numbers(figure: Any, numbers: pd.DataFrame, key: str) -> None:
-    """A chart with its numbers as a table beside it."""
-    left, right = st.columns([3, 2], vertical_alignment="top")
-    with left:
-        st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
-    with right:
-        st.caption("The numbers in the chart")
-        table(numbers, key=f"{key}_numbers")
+    """A chart with its numbers as a table right under it."""
+    st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
+    st.caption("The numbers in the chart above")
+    table(numbers, key=f"{key}_numbers")
 
 
 def labelled_text(label: str, text: Any) -> None:
@@ -230,8 +242,19 @@ def show_check(kind: str, result: ImportResult) -> None:
         table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
 
 
+def upload_flow(kind: str, file_name: str, data: bytes, imported_by: str) -> None:
+    """Check the file and offer one commit; once it is committed, say so rather than
+    checking it again against the data it has just changed."""
+    committed = st.session_state.get("committed_sha") == hashlib.sha256(data).hexdigest()
+    result = None if committed else check_upload(kind, file_name, data)
+    if result is not None:
+        show_check(kind, result)
+    st.header("3. Commit")
+    commit_button(kind, file_name, data, imported_by, result)
+
+
 def commit_button(
-    kind: str, file_name: str, data: bytes, imported_by: str, result: ImportResult
+    kind: str, file_name: str, data: bytes, imported_by: str, result: ImportResult | None
 ) -> None:
     """One button that writes the file once: it is disabled while the file has errors or
     no name is given, and after the file was committed."""
@@ -243,7 +266,7 @@ def commit_button(
         key="commit",
         on_click=_commit,
         args=(kind, file_name, data, imported_by, sha),
-        disabled=done or bool(result.errors) or not imported_by.strip(),
+        disabled=done or result is None or bool(result.errors) or not imported_by.strip(),
     )
     if not imported_by.strip():
         st.caption("Give your name above to commit.")

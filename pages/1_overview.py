@@ -12,7 +12,7 @@ st.caption(filters.describe())
 
 counts = web.query("headline_counts", **filters.params())
 for column, (label, value, help_text) in zip(
-    st.columns(6), views.headline_metrics(counts), strict=True
+    st.columns(3) * 2, views.headline_metrics(counts), strict=True
 ):
     column.metric(label, value, help=help_text, border=True)
 

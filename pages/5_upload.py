@@ -35,11 +35,7 @@ st.header("2. Upload and check")
 name = st.text_input("Your name", key="uploader_name", help="Recorded with the upload.")
 upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key="upload_file")
 if upload is not None:
-    data = upload.getvalue()
-    result = web.check_upload(kind, upload.name, data)
-    web.show_check(kind, result)
-    st.header("3. Commit")
-    web.commit_button(kind, upload.name, data, name or "", result)
+    web.upload_flow(kind, upload.name, upload.getvalue(), name or "")
 
 st.header("Upload history")
 history = web.query("import_history")

@@ -270,6 +270,7 @@ def test_a_good_file_commits_and_undo_restores(dashboard_db: Path) -> None:
     at.button(key="commit").click().run()
     assert [s.value for s in at.success][-1].startswith("Committed as batch ")
     assert at.button(key="commit").disabled  # one file, one commit
+    assert not [h for h in at.subheader if h.value.startswith("Preview")]  # not re-checked
 
     at.switch_page(OVERVIEW).run()
     assert metrics(at)["Complete"] == 2
