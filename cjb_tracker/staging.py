@@ -32,6 +32,7 @@ MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 100_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ""}
 
 
 class Rejected(Exception):
@@ -70,6 +71,16 @@ def stage_file(
         )
     if not data.strip():
         raise Rejected([Problem(None, None, "format-error", "The file is empty: no data rows.")])
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise Rejected(
+            [
+                _format_error(
+                    f"{file_name} is not a CSV or Excel file. Upload a .csv or .xlsx file "
+                    "(download the template to start from one)."
+                )
+            ]
+        )
     if data[:4] == b"PK\x03\x04":
         return _stage_xlsx(cur, fmt, data)
     if file_name.lower().endswith((".xlsx", ".xlsm")):

@@ -87,6 +87,8 @@ def test_windows_1252_is_transcoded(fixture_db: duckdb.DuckDBPyConnection) -> No
         ("u.csv", bytes(range(256)) * 4, "not a text file"),
         ("u.xlsx", b"PK\x03\x04 this is not really a zip", "damaged"),
         ("u.xlsx", b"just some text saved with the wrong name", "not a valid Excel workbook"),
+        ("minutes.pdf", b"%PDF-1.7 minutes of the meeting", "not a CSV or Excel file"),
+        ("tracker.docx", b"PK\x03\x04 a word document", "not a CSV or Excel file"),
     ],
 )
 def test_binary_or_broken_files_rejected_with_a_sentence(
