@@ -44,7 +44,7 @@ def blank_template(kind: str) -> pd.DataFrame:
 def _day_first(value: Any) -> str:
     if value is None or pd.isna(value):
         return ""
-    return pd.Timestamp(value).strftime("%d/%m/%Y")
+    return str(pd.Timestamp(value).strftime("%d/%m/%Y"))
 
 
 def _inert(frame: pd.DataFrame) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def _inert(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
-    return _inert(frame).to_csv(index=False).encode("utf-8-sig")
+    return str(_inert(frame).to_csv(index=False)).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str, notes: pd.DataFrame | None = None) -> bytes:

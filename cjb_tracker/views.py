@@ -77,7 +77,7 @@ def escape_markdown(text: Any) -> str:
 
 def choices(filter_choices: pd.DataFrame, name: str) -> list[str]:
     """The values one filter offers, from filter_choices.sql."""
-    return filter_choices.loc[filter_choices["filter"] == name, "value"].tolist()
+    return [str(v) for v in filter_choices.loc[filter_choices["filter"] == name, "value"]]
 
 
 def slug(text: str) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -163,7 +163,6 @@ def table(
     dates: tuple[str, ...] = (),
     links: bool = False,
     times: tuple[str, ...] = (),
-    **options: Any,
 ) -> None:
     """A read-only table: text as text, dates as '13 Sep 2021', optional detail links."""
     config = {**date_columns(*dates), **(link_column() if links else {})}
@@ -180,11 +179,10 @@ def table(
             width="stretch",
             height=table_height(len(frame)),
             placeholder="—",
-            **options,
         )
 
 
-def table_height(rows: int) -> int | str:
+def table_height(rows: int) -> int | Literal["auto"]:
     """Tall enough to show up to 25 rows without scrolling inside the table."""
     return "auto" if rows <= 10 else 38 + 35 * min(rows, 25)
 
@@ -300,7 +298,7 @@ def undo_controls(history: pd.DataFrame, undone_by: str) -> None:
     chosen = st.selectbox(
         "Upload to undo",
         list(batches),
-        format_func=batches.get,
+        format_func=lambda batch: batches.get(batch, str(batch)),
         index=None,
         key="undo_batch",
         placeholder="Choose a batch",

@@ -1,0 +1,272 @@
+"""Every read query of the dashboard against the fixture database: exact rows.
+
+The fixture (see conftest): the 13 seed recommendations; meetings CJB 14 Jul 2021,
+13 Oct 2021, 12 Jan 2022 and RASSO-STRATEGIC 8 Sep 2021; leads and due dates for R1-R4;
+R1 complete in October; R2 updated in July only; R3 never updated; R4 awaiting national
+action in October with its due date moved from 31 Dec 2021 to 31 Mar 2022.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from cjb_tracker import ingest, store
+
+TODAY = dt.date(2026, 1, 1)
+ALL: dict[str, Any] = {"report": None, "body": None, "addressee": None, "lead": None}
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, *columns: str, **params: Any) -> list[Any]:
+    frame = store.run_query(con, name, **params)
+    picked = frame[list(columns)] if columns else frame
+    return [
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in picked.itertuples(index=False, name=None)
+    ]
+
+
+def d(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+def test_headline_counts(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    assert rows(fixture_db, "headline_counts", **ALL, as_at=TODAY) == [(13, 12, 1, 3, 1, 0, 9)]
+    assert rows(fixture_db, "headline_counts", **ALL, as_at=dt.date(2021, 10, 1)) == [
+        (13, 13, 0, 0, 0, 0, 9)
+    ]
+    patel = {**ALL, "lead": "DS Patel"}
+    assert rows(fixture_db, "headline_counts", **patel, as_at=TODAY) == [(2, 1, 1, 1, 0, 0, 0)]
+
+
+def test_status_by_addressee_groups_local_before_national(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rows(fixture_db, "status_by_addressee", **ALL, as_at=TODAY)
+    assert found[:3] == [
+        ("local", "CPS Areas", "Not started", 2),
+        ("local", "CPS Areas", "Awaiting national action", 1),
+        ("local", "Police forces", "Not started", 6),
+    ]
+    assert [r[0] for r in found] == sorted(r[0] for r in found)  # local, then national
+    assert sum(r[3] for r in found if r[1] == "Police forces") == 8
+
+
+def test_status_by_meeting_moves_meeting_by_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "status_by_meeting", "meeting_id", "status", "recommendations",
+        **ALL, as_at=TODAY,
+    )  # fmt: skip
+    assert found == [
+        ("CJB:2021-07-14", "Not started", 11),
+        ("CJB:2021-07-14", "In progress", 2),
+        ("CJB:2021-10-13", "Not started", 11),
+        ("CJB:2021-10-13", "Awaiting national action", 1),
+        ("CJB:2021-10-13", "Complete", 1),
+        ("CJB:2022-01-12", "Not started", 11),
+        ("CJB:2022-01-12", "Awaiting national action", 1),
+        ("CJB:2022-01-12", "Complete", 1),
+    ]
+    strategic = {**ALL, "body": "RASSO-STRATEGIC"}
+    assert rows(fixture_db, "status_by_meeting", **strategic, as_at=TODAY) == []
+
+
+def test_rag_mix_of_open_items(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    assert rows(fixture_db, "rag_mix", **ALL, as_at=TODAY) == [
+        ("Red", 1), ("Amber", 1), ("No RAG given", 10),
+    ]  # fmt: skip
+
+
+def test_filter_choices(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "filter_choices")
+    assert ("lead", "DS Patel") in found
+    assert ("report", "RAPE1") in found
+    assert ("addressee", "Home Office") in found
+    assert [v for f, v in found if f == "body"] == ["CJB", "RASSO-OPERATIONAL", "RASSO-STRATEGIC"]
+
+
+def test_recommendation_list_and_search(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    listed = rows(
+        fixture_db, "recommendation_list", "rec_id", "status", "rag", "days_overdue",
+        **ALL, as_at=dt.date(2022, 4, 30), search=None,
+    )  # fmt: skip
+    assert listed[:4] == [
+        ("RAPE1-R1", "Complete", None, 0),
+        ("RAPE1-R2", "Not started", "Amber", 30),
+        ("RAPE1-R3", "Not started", None, 0),
+        ("RAPE1-R4", "Awaiting national action", "Red", 30),
+    ]
+    assert len(listed) == 13
+    by_lead = rows(fixture_db, "recommendation_list", "rec_id", **ALL, as_at=TODAY, search="patel")
+    assert by_lead == [("RAPE1-R1",), ("RAPE1-R3",)]
+    by_addressee = rows(
+        fixture_db, "recommendation_list", "rec_id", **ALL, as_at=TODAY, search="HOME OFFICE"
+    )
+    assert by_addressee == [("RAPE1-R3",), ("RAPE1-R11",)]
+
+
+def test_recommendation_detail(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "recommendation_detail", "rec_id", "status", "rag", "due", "original_due",
+        "revisions", "lead", rec_id="RAPE1-R4", as_at=TODAY,
+    )  # fmt: skip
+    assert found == [
+        ("RAPE1-R4", "Awaiting national action", "Red", d("2022-03-31"), d("2021-12-31"), 1,
+         "CPS RASSO Lead"),
+    ]  # fmt: skip
+    assert rows(fixture_db, "recommendation_detail", rec_id="RAPE1-R99", as_at=TODAY) == []
+
+
+def test_addressees_of_recommendation_in_report_order(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rows(fixture_db, "addressees_of_recommendation", rec_id="RAPE1-R3") == [
+        ("Police forces", "local"), ("Home Office", "national"),
+    ]  # fmt: skip
+
+
+def test_recommendation_updates_newest_first(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "recommendation_updates", "meeting_id", "status", "rag", "reported_by",
+        rec_id="RAPE1-R4",
+    )  # fmt: skip
+    assert found == [
+        ("CJB:2021-10-13", "Awaiting national action", "Red", "CPS RASSO Lead"),
+        ("CJB:2021-07-14", "In progress", "Amber", "CPS RASSO Lead"),
+    ]
+
+
+def test_a_later_upload_supersedes_in_the_updates(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    again = b"recommendation_id,meeting_date,status,rag,update\nRAPE1-R4,13/10/2021,In progress,Amber,Corrected\n"  # noqa: E501
+    assert ingest.import_file(fixture_db, "updates", "c.csv", again).status == "committed"
+    found = rows(fixture_db, "recommendation_updates", "meeting_id", "narrative", rec_id="RAPE1-R4")
+    assert found == [
+        ("CJB:2021-10-13", "Corrected"),
+        ("CJB:2021-07-14", "Case strategy template drafted."),
+    ]  # noqa: E501
+
+
+def test_due_date_history(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "due_date_history", rec_id="RAPE1-R4")
+    assert found == [
+        (0, None, None, d("2021-12-31"), "Original due date", None, 0),
+        (1, d("2021-10-13"), "CJB:2021-10-13", d("2022-03-31"),
+         "Awaiting NPCC/CPS national framework", 90, 90),
+    ]  # fmt: skip
+    assert rows(fixture_db, "due_date_history", "step", "due", rec_id="RAPE1-R9") == [(0, None)]
+
+
+def test_meeting_list_links_each_meeting_to_the_previous_one_of_its_body(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rows(fixture_db, "meeting_list", "meeting_id", "previous_meeting_id")
+    assert found == [
+        ("CJB:2022-01-12", "CJB:2021-10-13"),
+        ("CJB:2021-10-13", "CJB:2021-07-14"),
+        ("RASSO-STRATEGIC:2021-09-08", None),
+        ("CJB:2021-07-14", None),
+    ]
+
+
+def test_meeting_changes_since_the_previous_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "meeting_changes", "change", "rec_id", "before", "after",
+        meeting_id="CJB:2021-10-13", **ALL,
+    )  # fmt: skip
+    changes = [r for r in found if r[0] != "New recommendation"]
+    assert changes == [
+        ("Status changed", "RAPE1-R1", "In progress", "Complete"),
+        ("Status changed", "RAPE1-R4", "In progress", "Awaiting national action"),
+        ("RAG changed", "RAPE1-R4", "Amber", "Red"),
+        ("Due date changed", "RAPE1-R4", "31 Dec 2021", "31 Mar 2022"),
+    ]
+    # RAPE1 was published on 16 Jul 2021, after the July meeting: all 13 are new in October.
+    assert len(found) - len(changes) == 13
+
+
+def test_meeting_changes_newly_overdue_and_closure_proposed(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    closing = b"recommendation_id,meeting_date,status,rag,update,evidence\nRAPE1-R2,12/01/2022,Closure proposed,Green,Done,Audit\n"  # noqa: E501
+    assert ingest.import_file(fixture_db, "updates", "c.csv", closing).status == "committed"
+    found = rows(
+        fixture_db, "meeting_changes", "change", "rec_id", "after", "detail",
+        meeting_id="CJB:2022-01-12", **ALL,
+    )  # fmt: skip
+    assert ("Closure proposed for decision", "RAPE1-R2", "Closure proposed", "Audit") in found
+    assert ("Newly overdue", "RAPE1-R1", "72 days overdue", None) not in found  # R1 is complete
+    newly = [r for r in found if r[0] == "Newly overdue"]
+    assert newly == []  # R4's revised date (31 Mar 2022) is after 12 Jan 2022
+
+
+def test_updates_owed_by_lead(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "updates_owed", "lead", "rec_id", meeting_id="CJB:2021-10-13", **ALL)
+    assert found[:2] == [("DS Patel", "RAPE1-R3"), ("ISVA Manager", "RAPE1-R2")]
+    assert {r[1] for r in found}.isdisjoint({"RAPE1-R1", "RAPE1-R4"})
+    assert len(found) == 11
+    assert rows(fixture_db, "updates_owed", meeting_id="RASSO-STRATEGIC:2021-09-08", **ALL) == []
+
+
+def test_overdue_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "overdue_recommendations", "rec_id", "days_overdue", "days_past_original",
+        "revisions", **ALL, as_at=dt.date(2022, 7, 1),
+    )  # fmt: skip
+    assert found == [
+        ("RAPE1-R2", 92, 92, 0),
+        ("RAPE1-R4", 92, 182, 1),
+        ("RAPE1-R3", 1, 1, 0),
+    ]
+
+
+def test_recommendations_without_due_date(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "recommendations_without_due_date", "rec_id", **ALL, as_at=TODAY)
+    assert found == [(f"RAPE1-R{n}",) for n in range(5, 14)]
+
+
+def test_stale_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "stale_recommendations", "rec_id", **ALL, as_at=TODAY)
+    assert ("RAPE1-R2",) in found  # July only; not at October or January
+    assert ("RAPE1-R4",) not in found  # updated in October, one of the last two meetings
+    assert ("RAPE1-R1",) not in found  # complete
+
+
+def test_import_history_newest_first(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "import_history", "batch_id", "kind", "file_name", "status")
+    assert found[0] == (6, "updates", "updates_oct.csv", "committed")
+    assert found[-1][1] == "seed"
+
+
+def test_upload_template_rows(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        fixture_db, "upload_template_rows", "recommendation_id", "meeting_date", "status",
+        "reported_by", lead="DS Patel", today=dt.date(2021, 11, 1),
+    )  # fmt: skip
+    assert found == [("RAPE1-R3", d("2022-01-12"), "Not started", "DS Patel")]
+    everyone = rows(fixture_db, "upload_template_rows", lead=None, today=dt.date(2021, 11, 1))
+    assert len(everyone) == 12  # every open recommendation
+
+
+def test_current_positions_and_illustrative_batches(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    positions = dict(
+        (r, s) for r, s, _ in rows(fixture_db, "current_positions")
+    )  # fmt: skip
+    assert positions["RAPE1-R1"] == "Complete"
+    assert rows(fixture_db, "illustrative_batches") == [(0,)]
+
+
+@pytest.mark.parametrize("name", ["headline_counts", "overdue_recommendations", "rag_mix"])
+def test_an_undone_batch_disappears_from_the_read_queries(
+    fixture_db: duckdb.DuckDBPyConnection, name: str
+) -> None:
+    before = rows(fixture_db, name, **ALL, as_at=TODAY)
+    data = b"recommendation_id,meeting_date,status,rag,update\nRAPE1-R3,12/01/2022,Complete,,Done\n"
+    result = ingest.import_file(fixture_db, "updates", "u.csv", data)
+    assert rows(fixture_db, name, **ALL, as_at=TODAY) != before
+    assert result.batch_id is not None
+    ingest.undo_batch(fixture_db, result.batch_id, "test")
+    assert rows(fixture_db, name, **ALL, as_at=TODAY) == before

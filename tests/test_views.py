@@ -1,0 +1,118 @@
+"""The dashboard's page logic without Streamlit: dates, escaping, meeting changes, upload
+previews, and templates that a lead can fill in and upload straight back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import duckdb
+import openpyxl
+import pandas as pd
+
+from cjb_tracker import ingest, store, upload_templates, views
+from cjb_tracker.formats import FORMATS
+from cjb_tracker.problems import Problem
+
+
+def test_dates_read_the_uk_way() -> None:
+    assert views.uk_date(dt.date(2021, 9, 13)) == "13 Sep 2021"
+    assert views.uk_date(pd.Timestamp("2022-01-02")) == "2 Jan 2022"
+    assert views.uk_date(None) == views.uk_date(pd.NaT) == "not set"
+
+
+def test_filters_describe_what_the_numbers_respect() -> None:
+    filters = views.Filters(lead="DS Patel", as_at=dt.date(2021, 10, 1))
+    assert filters.describe() == "As at 1 Oct 2021 · lead: DS Patel"
+    assert filters.params()["as_at"] == dt.date(2021, 10, 1)
+
+
+def test_markdown_is_escaped_so_it_shows_as_typed() -> None:
+    escaped = views.escape_markdown("![x](http://evil.test/a.png) *b*")
+    assert "](" not in escaped
+    assert escaped.replace("\\", "") == "![x](http://evil.test/a.png) *b*"
+
+
+def test_changes_by_kind_lists_every_kind_even_when_empty() -> None:
+    changes = pd.DataFrame(
+        {"change": ["Status changed"], "rec_id": ["RAPE1-R1"], "before": ["In progress"],
+         "after": ["Complete"]}
+    )  # fmt: skip
+    split = dict(views.changes_by_kind(changes))
+    assert list(split) == list(views.CHANGE_KINDS)
+    assert list(split["Status changed"]["rec_id"]) == ["RAPE1-R1"]
+    assert split["RAG changed"].empty
+
+
+def test_overdue_groups_count_each_addressee() -> None:
+    overdue = pd.DataFrame(
+        {"rec_id": ["A", "B"], "lead": ["X", None], "body": ["CJB", "CJB"],
+         "addressees": ["Police forces; Home Office", "Police forces"], "days_overdue": [5, 9]}
+    )  # fmt: skip
+    by_addressee = views.overdue_groups(overdue, "Addressee")
+    assert list(zip(by_addressee["addressee"], by_addressee["recommendations"], strict=True)) == [
+        ("Police forces", 2), ("Home Office", 1),
+    ]  # fmt: skip
+    assert set(views.overdue_groups(overdue, "Lead")["lead"]) == {"X", "not set"}
+
+
+def test_upload_preview_marks_rows_that_change_a_status() -> None:
+    preview = pd.DataFrame(
+        {"row_number": [2, 3], "rec_id": ["RAPE1-R1", "RAPE1-R2"], "meeting_id": ["m", "m"],
+         "status": ["Complete", "Not started"], "rag": [None, "Amber"]}
+    )  # fmt: skip
+    current = pd.DataFrame(
+        {"rec_id": ["RAPE1-R1", "RAPE1-R2"], "status": ["In progress", "Not started"],
+         "rag": ["Green", "Amber"]}
+    )  # fmt: skip
+    shown = views.upload_preview("updates", preview, current)
+    assert list(shown["changes status"]) == ["yes: In progress → Complete", "no"]
+    assert views.status_changes_count(shown) == 1
+
+
+def test_problems_table_keeps_row_and_column() -> None:
+    table = views.problems_table([Problem(3, "status", "constraint-error", "Bad status")])
+    assert table.to_dict("records") == [
+        {"row": 3, "column": "status", "problem": "constraint-error", "message": "Bad status"}
+    ]
+
+
+def test_template_cells_that_look_like_formulas_are_neutralised() -> None:
+    assert upload_templates.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert upload_templates.neutralise("-5") == "'-5"
+    assert upload_templates.neutralise("DS Patel") == "DS Patel"
+
+
+def template_rows(con: duckdb.DuckDBPyConnection, lead: str | None) -> pd.DataFrame:
+    return store.run_query(con, "upload_template_rows", lead=lead, today=dt.date(2021, 11, 1))
+
+
+def test_a_filled_in_csv_template_uploads_cleanly(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    files = upload_templates.template_files("updates", template_rows(fixture_db, "DS Patel"),
+                                            "DS Patel")  # fmt: skip
+    name = "updates-DS-Patel-2022-01-12.csv"
+    assert list(files) == [name, name.replace(".csv", ".xlsx")]
+    text = files[name].decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.split(",") == list(FORMATS["updates"].names)
+    assert row.startswith("RAPE1-R3,12/01/2022,CJB,Not started,")
+    result = ingest.import_file(fixture_db, "updates", name, files[name], dry_run=True)
+    assert (result.status, result.rows, result.errors) == ("valid", 1, [])
+
+
+def test_the_xlsx_template_has_the_updates_sheet_first(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    files = upload_templates.template_files("updates", template_rows(fixture_db, None), None)
+    xlsx = next(data for name, data in files.items() if name.endswith(".xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Updates", "Read me"]
+    assert [c.value for c in book["Updates"][1]] == list(FORMATS["updates"].names)
+    assert book["Updates"].max_row == 13  # header + 12 open recommendations
+    result = ingest.import_file(fixture_db, "updates", "t.xlsx", xlsx, dry_run=True)
+    assert result.status == "valid", result.errors
+
+
+def test_blank_templates_for_the_other_kinds() -> None:
+    files = upload_templates.template_files("meetings", None, None)
+    assert files["meetings.csv"].decode("utf-8-sig").strip() == "body,date,title"
