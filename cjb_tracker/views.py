@@ -172,6 +172,24 @@ def with_detail_links(frame: pd.DataFrame) -> pd.DataFrame:
     return linked
 
 
+def recommendation_table(listed: pd.DataFrame) -> pd.DataFrame:
+    """The recommendations table: links first, without the sort columns."""
+    return with_detail_links(listed).drop(columns=["report_code", "number"])
+
+
+def timeline_table(updates: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind the timeline: status and RAG at each meeting, oldest first."""
+    ordered = updates.sort_values("held_on")
+    return pd.DataFrame(
+        {
+            "meeting": [uk_date(d) for d in ordered["held_on"]],
+            "body": ordered["body"],
+            "status": ordered["status"],
+            "RAG": ordered["rag"],
+        }
+    )
+
+
 def recommendation_labels(frame: pd.DataFrame) -> dict[str, str]:
     """rec_id -> 'RAPE1-R4 — short title', in the table's order."""
     return {r: f"{r} — {t}" for r, t in zip(frame["rec_id"], frame["title"], strict=True)}

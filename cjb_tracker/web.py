@@ -194,6 +194,22 @@ def chart_with_numbers(figure: Any, numbers: pd.DataFrame, key: str) -> None:
     table(numbers, key=f"{key}_numbers")
 
 
+def fact_grid(facts: list[tuple[str, str]], columns: int = 4) -> None:
+    """Short labelled facts in a grid, each value as plain text."""
+    for column, (label, value) in zip(st.columns(columns) * len(facts), facts, strict=False):
+        column.markdown(f"**{label}**")
+        column.text(value)
+
+
+def update_cards(updates: pd.DataFrame) -> None:
+    """Each update in a bordered card: who, when, what; every written part as plain text."""
+    for _, update in updates.iterrows():
+        with st.container(border=True):
+            st.text(views.update_heading(update))
+            for label, text in views.update_sections(update):
+                labelled_text(label, text)
+
+
 def labelled_text(label: str, text: Any) -> None:
     """A label in bold and user-written text under it, shown as plain text."""
     st.markdown(f"**{label}**")

@@ -27,7 +27,7 @@ rec_id = web.url_choice(
 if rec_id is None:
     st.caption(f"{len(listed)} recommendations. Open one with the link in the first column.")
     web.table(
-        views.with_detail_links(listed).drop(columns=["report_code", "number"]),
+        views.recommendation_table(listed),
         key="recommendation_table",
         dates=("due",),
         links=True,
@@ -36,23 +36,19 @@ if rec_id is None:
 
 detail = web.query("recommendation_detail", rec_id=rec_id, as_at=filters.as_at).iloc[0]
 st.header(f"{rec_id}: {views.escape_markdown(detail['title'])}")
-for column, (label, value) in zip(st.columns(4) * 2, views.detail_facts(detail), strict=True):
-    column.markdown(f"**{label}**")
-    column.text(value)
+web.fact_grid(views.detail_facts(detail))
 web.labelled_text("Recommendation", detail["text"])
 web.labelled_text("Initial response (source letter)", detail["initial_response"])
 st.subheader("Addressees")
 web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="addressees")
 
 updates = web.query("recommendation_updates", rec_id=rec_id)
-st.plotly_chart(charts.status_timeline_chart(updates), key="timeline", width="stretch")
+web.chart_with_numbers(
+    charts.status_timeline_chart(updates), views.timeline_table(updates), key="timeline"
+)
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
 st.text(f"Total days slipped against the original due date: {views.total_days_slipped(history)}")
 web.table(views.due_history_table(history), key="due_history")
 st.subheader(f"Updates, newest first ({len(updates)})")
-for _, update in updates.iterrows():
-    with st.container(border=True):
-        st.text(views.update_heading(update))
-        for label, text in views.update_sections(update):
-            web.labelled_text(label, text)
+web.update_cards(updates)

@@ -102,7 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def chromium() -> Iterator[object]:
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -110,109 +110,109 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1400, "height": 3000})  # type: ignore[attr-defined]
+def tab(chromium: object) -> Iterator[object]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 3000})  # type: ignore[attr-defined]
     opened = context.new_page()
     opened.set_default_timeout(20_000)
     yield opened
     context.close()
 
 
-def settle(page: object) -> None:
+def settle(tab: object) -> None:
     """Wait until the script run has finished and the page stopped changing."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # type: ignore[attr-defined]
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]  # tables and charts draw after the run
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')  # type: ignore[attr-defined]
+    tab.wait_for_timeout(800)  # type: ignore[attr-defined]  # tables and charts draw after the run
 
 
-def screenshot(page: object, name: str) -> None:
+def screenshot(tab: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-def test_overview_charts_render(server: str, page: object) -> None:
-    page.goto(server)  # type: ignore[attr-defined]
-    page.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
-    page.wait_for_function(
+def test_overview_charts_render(server: str, tab: object) -> None:
+    tab.goto(server)  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
+    tab.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
     )  # type: ignore[attr-defined]  # noqa: E501
-    settle(page)
-    charts = page.locator(".js-plotly-plot")  # type: ignore[attr-defined]
+    settle(tab)
+    charts = tab.locator(".js-plotly-plot")  # type: ignore[attr-defined]
     assert charts.count() == 3
-    body = page.inner_text("body")  # type: ignore[attr-defined]
+    body = tab.inner_text("body")  # type: ignore[attr-defined]
     for title in ("Status as at each meeting", "Status by addressee", "Delivery confidence"):
         assert title in body
     assert "Awaiting national action" in body  # the word, not colour alone
-    screenshot(page, "1-overview")
+    screenshot(tab, "1-overview")
 
 
-def test_every_page_renders(server: str, page: object) -> None:
+def test_every_page_renders(server: str, tab: object) -> None:
     for path, heading, name in [
         ("recommendations", "Recommendations", "2-recommendations"),
         ("meetings?meeting=CJB:2021-10-13", "Meetings", "3-meetings"),
         ("overdue", "Overdue", "4-overdue"),
         ("upload", "Upload", "5-upload"),
     ]:
-        page.goto(f"{server}/{path}")  # type: ignore[attr-defined]
-        page.get_by_role("heading", name=heading, exact=True).wait_for()  # type: ignore[attr-defined]
-        settle(page)
-        assert "Traceback" not in page.inner_text("body")  # type: ignore[attr-defined]
-        screenshot(page, name)
+        tab.goto(f"{server}/{path}")  # type: ignore[attr-defined]
+        tab.get_by_role("heading", name=heading, exact=True).wait_for()  # type: ignore[attr-defined]
+        settle(tab)
+        assert "Traceback" not in tab.inner_text("body")  # type: ignore[attr-defined]
+        screenshot(tab, name)
 
 
-def test_a_shared_url_reopens_the_same_view(server: str, page: object) -> None:
-    page.goto(f"{server}/recommendations?rec=RAPE1-R4")  # type: ignore[attr-defined]
-    page.get_by_role("heading", name=re.compile("^RAPE1-R4: ")).wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    body = page.inner_text("body")  # type: ignore[attr-defined]
+def test_a_shared_url_reopens_the_same_view(server: str, tab: object) -> None:
+    tab.goto(f"{server}/recommendations?rec=RAPE1-R4")  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name=re.compile("^RAPE1-R4: ")).wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    body = tab.inner_text("body")  # type: ignore[attr-defined]
     assert "Total days slipped against the original due date: 90" in body
-    screenshot(page, "2-recommendation-detail")
+    screenshot(tab, "2-recommendation-detail")
 
-    page.goto(f"{server}/?lead=DS+Patel&as_at=2021-10-01")  # type: ignore[attr-defined]
-    page.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    assert "As at 1 Oct 2021 · lead: DS Patel" in page.inner_text("body")  # type: ignore[attr-defined]
+    tab.goto(f"{server}/?lead=DS+Patel&as_at=2021-10-01")  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    assert "As at 1 Oct 2021 · lead: DS Patel" in tab.inner_text("body")  # type: ignore[attr-defined]
 
 
-def test_a_recommendation_link_opens_its_detail(server: str, page: object) -> None:
-    page.goto(f"{server}/overdue")  # type: ignore[attr-defined]
-    page.get_by_role("heading", name="Overdue", exact=True).wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    grid = page.locator(".st-key-table-overdue_table [data-testid='stDataFrame']")  # type: ignore[attr-defined]
+def test_a_recommendation_link_opens_its_detail(server: str, tab: object) -> None:
+    tab.goto(f"{server}/overdue")  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name="Overdue", exact=True).wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    grid = tab.locator(".st-key-table-overdue_table [data-testid='stDataFrame']")  # type: ignore[attr-defined]
     box = grid.bounding_box()
     assert box is not None
     # The first column holds the links; the first data row sits under a ~35 px header.
     first_link = (box["x"] + 30, box["y"] + 35 + 17)
-    page.mouse.move(*first_link)  # type: ignore[attr-defined]
-    with page.context.expect_page() as opened:  # type: ignore[attr-defined]
-        page.mouse.click(*first_link)  # type: ignore[attr-defined]
+    tab.mouse.move(*first_link)  # type: ignore[attr-defined]
+    with tab.context.expect_page() as opened:  # type: ignore[attr-defined]
+        tab.mouse.click(*first_link)  # type: ignore[attr-defined]
     detail = opened.value
     detail.get_by_role("heading", name=re.compile(r"^RAPE1-R\d+: ")).wait_for()
     assert "rec=RAPE1-R" in detail.url
 
 
 def test_a_file_is_uploaded_and_committed_through_the_page(
-    server: str, page: object, tmp_path: Path
+    server: str, tab: object, tmp_path: Path
 ) -> None:
     upload = tmp_path / "january.csv"
     upload.write_bytes(GOOD_UPDATE)
-    page.goto(f"{server}/upload")  # type: ignore[attr-defined]
-    page.get_by_role("heading", name="Upload", exact=True).wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    page.get_by_label("Your name", exact=True).fill("Browser Lead")  # type: ignore[attr-defined]
-    page.get_by_label("Your name", exact=True).press("Enter")  # type: ignore[attr-defined]
-    settle(page)
-    page.locator("input[type=file]").set_input_files(str(upload))  # type: ignore[attr-defined]
-    page.get_by_text("The file is valid: 1 row(s) ready to commit.").wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    screenshot(page, "5-upload-preview")
-    page.get_by_role("button", name="Commit").click()  # type: ignore[attr-defined]
-    page.get_by_text(re.compile(r"Committed as batch \d+")).wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    assert page.get_by_role("button", name="Commit").is_disabled()  # type: ignore[attr-defined]
-    screenshot(page, "5-upload-committed")
+    tab.goto(f"{server}/upload")  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name="Upload", exact=True).wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    tab.get_by_label("Your name", exact=True).fill("Browser Lead")  # type: ignore[attr-defined]
+    tab.get_by_label("Your name", exact=True).press("Enter")  # type: ignore[attr-defined]
+    settle(tab)
+    tab.locator("input[type=file]").set_input_files(str(upload))  # type: ignore[attr-defined]
+    tab.get_by_text("The file is valid: 1 row(s) ready to commit.").wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    screenshot(tab, "5-upload-preview")
+    tab.get_by_role("button", name="Commit").click()  # type: ignore[attr-defined]
+    tab.get_by_text(re.compile(r"Committed as batch \d+")).wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    assert tab.get_by_role("button", name="Commit").is_disabled()  # type: ignore[attr-defined]
+    screenshot(tab, "5-upload-committed")
 
-    page.goto(server)  # type: ignore[attr-defined]
-    page.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
-    settle(page)
-    complete = page.locator('[data-testid="stMetric"]', has_text="Complete")  # type: ignore[attr-defined]
+    tab.goto(server)  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name="Overview").wait_for()  # type: ignore[attr-defined]
+    settle(tab)
+    complete = tab.locator('[data-testid="stMetric"]', has_text="Complete")  # type: ignore[attr-defined]
     assert complete.locator('[data-testid="stMetricValue"]').inner_text() == "2"
