@@ -220,28 +220,24 @@ def _read_csv_into_stage(
                     1,
                     None,
                     "format-error",
-                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. "
-                    "Is this the right file?",
+                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. Is this the right file?",
                 )
             ]
         )
     spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    cur.execute(
-        f"""create or replace temp table raw_stage as
-        select row_number() over () as k, *
-        from read_csv($path, header = false, skip = 1, columns = {{{spec}}},
-            delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
-            store_rejects = true, rejects_table = 'stage_rejects', rejects_scan = 'stage_scans',
-            max_line_size = {MAX_CELL_CHARS * 4})""",
-        {"path": str(path)},
-    )
+    source = f"""read_csv($path, header = false, skip = 1, columns = {{{spec}}},
+        delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
+        store_rejects = true, rejects_table = 'stage_rejects', rejects_scan = 'stage_scans',
+        max_line_size = {MAX_CELL_CHARS * 4})"""
+    _create_stage(cur, fmt, columns, staged, source, {"path": str(path)})
     rejects = cur.execute(
         "select line, any_value(column_name), error_type, any_value(error_message)"
         " from stage_rejects group by line, error_type order by line"
     ).fetchall()
     staged.errors += [_reject_problem(line, name, kind, columns) for line, name, kind, _ in rejects]
-    skipped = sorted({line for line, *_ in rejects} | set(_empty_lines(data)))
-    _number_rows(cur, fmt, columns, skipped)
+    skipped = sorted({line for line, *_ in rejects} | set(_empty_lines(cur, data, len(rejects))))
+    if skipped:
+        _renumber_rows(cur, skipped)
     staged.rows = _finish_stage(cur, fmt, staged, skipped)
     staged.errors += _blank_label_problems(cur, staged)
 
@@ -289,64 +285,84 @@ def _reject_problem(line: int, name: str | None, kind: str, columns: dict[int, s
     )
 
 
-def _empty_lines(data: bytes) -> list[int]:
-    """File rows that are wholly empty: DuckDB skips them, so row numbers must allow for them."""
+def _empty_lines(cur: duckdb.DuckDBPyConnection, data: bytes, rejected: int) -> list[int]:
+    """File rows that are wholly empty: DuckDB skips them, so row numbers must allow for
+    them. Counting lines first spares the search when every line was read or rejected."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines == 1 + rejected + int(scalar(cur, "select count(*) from stage")):
+        return []
     starts = []
     for pattern in (b"\n\n", b"\n\r\n"):
         start = 0
         while (start := data.find(pattern, start)) != -1:
             starts.append(start)
             start += 1
-    lines: list[int] = []
+    found: list[int] = []
     line, position = 1, 0
     for start in sorted(starts):
         line += data.count(b"\n", position, start + 1)
         position = start + 1
-        lines.append(line)  # the empty line is the one after this newline
-    return lines
+        found.append(line)  # the empty line is the one after this newline
+    return found
 
 
-def _number_rows(
-    cur: duckdb.DuckDBPyConnection, fmt: FileFormat, columns: dict[int, str], skipped: list[int]
+def _create_stage(
+    cur: duckdb.DuckDBPyConnection,
+    fmt: FileFormat,
+    columns: dict[int, str],
+    staged: Staged,
+    source: str,
+    params: dict[str, Any] | None = None,
 ) -> None:
-    """Give each read row its file row number, allowing for rows DuckDB skipped (empty
-    or malformed): the k-th row read is row k + 1 + (skipped rows before it)."""
-    cur.execute("create or replace temp table skipped_rows (line bigint)")
-    if skipped:
-        cur.execute("insert into skipped_rows select unnest($lines)", {"lines": skipped})
-    picked = ", ".join(
-        f'r.c{position} as "{name}"' if position >= 0 else f'null::varchar as "{name}"'
-        for position, name in _fixed_order(fmt, columns)
-    )
+    """One pass from the source (DuckDB's CSV reader, or the XLSX cells) to `stage`:
+    the format's columns by name, unheaded columns kept aside, and each row's number
+    as if nothing was skipped (see _renumber_rows)."""
+    by_name = {name: position for position, name in columns.items()}
+    picked = [
+        f'c{by_name[name]} as "{name}"' if name in by_name else f'null::varchar as "{name}"'
+        for name in fmt.names
+    ]
+    picked += [f"c{position} as unheaded_{position}" for position in staged.unheaded]
+    blank = " and ".join(f"coalesce(trim(c{p}), '') = ''" for p in sorted(columns))
     cur.execute(
         f"""create or replace temp table stage as
+        select row_number() over () + 1 as row_number, {", ".join(picked)},
+            ({blank}) as is_blank
+        from {source}""",
+        params,
+    )
+
+
+def _renumber_rows(cur: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
+    """Rows DuckDB skipped (empty or malformed) shift the rows after them: the k-th row
+    read is file row k + 1 + (skipped rows before it)."""
+    cur.execute(
+        "create or replace temp table skipped_rows as select unnest($lines) as line",
+        {"lines": skipped},
+    )
+    cur.execute(
+        """create or replace temp table renumbered as
         with gaps as (
             select line - row_number() over (order by line) + 1 as g,
                 row_number() over (order by line) as before
             from skipped_rows
         ),
         steps as (select g, max(before) as before from gaps group by g)
-        select r.k + 1 + coalesce(s.before, 0) as row_number, {picked}
-        from raw_stage as r
-        asof left join steps as s on r.k + 1 >= s.g
-        order by row_number"""
+        select r.row_number + coalesce(s.before, 0) as file_row, r.*
+        from stage as r
+        asof left join steps as s on r.row_number >= s.g"""
     )
-
-
-def _fixed_order(fmt: FileFormat, columns: dict[int, str]) -> list[tuple[int, str]]:
-    by_name = {name: position for position, name in columns.items()}
-    return [(by_name.get(name, -1), name) for name in fmt.names]
+    cur.execute(
+        "create or replace temp table stage as"
+        " select * exclude (file_row) replace (file_row as row_number) from renumbered"
+    )
 
 
 def _finish_stage(
     cur: duckdb.DuckDBPyConnection, fmt: FileFormat, staged: Staged, skipped: list[int]
 ) -> int:
-    """Mark blank rows, drop the trailing ones Excel leaves, report the others; return the
-    number of data rows."""
-    cells = [f'"{name}"' for name in fmt.names]
-    blank = " and ".join(f"coalesce(trim({c}), '') = ''" for c in cells)
-    cur.execute("alter table stage add column is_blank boolean default false")
-    cur.execute(f"update stage set is_blank = ({blank})")
+    """Drop the trailing blank rows Excel leaves, report the other blank rows and cells
+    over the limit; return the number of data rows."""
     last_row = int(scalar(cur, "select coalesce(max(row_number), 0) from stage where not is_blank"))
     cur.execute("delete from stage where is_blank and row_number > $last", {"last": last_row})
     blank_rows = [
@@ -364,12 +380,34 @@ def _finish_stage(
         )
         for row in sorted(set(blank_rows))
     ]
-    long_cells = cur.execute(
-        "select row_number, name from (unpivot stage on columns(* exclude (row_number, is_blank))"
-        " into name name value v) where length(v) > $limit order by 1, 2 limit 50",
+    staged.errors += _long_cells(cur, fmt)
+    count = int(scalar(cur, "select count(*) from stage where not is_blank"))
+    if not count and not staged.errors:
+        staged.errors.append(
+            Problem(
+                None,
+                None,
+                "format-error",
+                "The file has a header but no data rows. Fill in at least one row.",
+            )
+        )
+    return count
+
+
+def _long_cells(cur: duckdb.DuckDBPyConnection, fmt: FileFormat) -> list[Problem]:
+    lengths = ", ".join(f'coalesce(length("{name}"), 0)' for name in fmt.names)
+    found = cur.execute(
+        f"""select row_number, name
+        from (
+            unpivot (select * from stage where greatest({lengths}) > $limit)
+            on {", ".join(f'"{n}"' for n in fmt.names)} into name name value v
+        )
+        where length(v) > $limit
+        order by 1, 2
+        limit 50""",
         {"limit": MAX_CELL_CHARS},
     ).fetchall()
-    staged.errors += [
+    return [
         Problem(
             row,
             name,
@@ -377,21 +415,8 @@ def _finish_stage(
             f"Row {row}, {name}: the text is longer than {MAX_CELL_CHARS:,} characters. "
             "Shorten it, or attach the document as evidence instead.",
         )
-        for row, name in long_cells
+        for row, name in found
     ]
-    count = int(scalar(cur, "select count(*) from stage where not is_blank"))
-    if not count:
-        if not staged.errors:
-            staged.errors.append(
-                Problem(
-                    None,
-                    None,
-                    "format-error",
-                    "The file has a header but no data rows. Fill in at least one row.",
-                )
-            )
-        return 0
-    return count
 
 
 def _map_header(
@@ -470,7 +495,7 @@ def _blank_label_problems(cur: duckdb.DuckDBPyConnection, staged: Staged) -> lis
     problems = []
     for position in staged.unheaded:
         has_data = scalar(
-            cur, f"select count(*) from raw_stage where coalesce(trim(c{position}), '') <> ''"
+            cur, f"select count(*) from stage where coalesce(trim(unheaded_{position}), '') <> ''"
         )
         if has_data:
             problems.append(
@@ -528,11 +553,9 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) ->
         if any(cell not in (None, "") for cell in row[width:])
     ]
     frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="string")
-    frame.insert(0, "k", range(1, len(body) + 1))
     cur.register("xlsx_rows", frame)
-    cur.execute("create or replace temp table raw_stage as select * from xlsx_rows")
+    _create_stage(cur, fmt, columns, staged, "xlsx_rows")
     cur.unregister("xlsx_rows")
-    _number_rows(cur, fmt, columns, [])
     staged.rows = _finish_stage(cur, fmt, staged, [])
     staged.errors += _blank_label_problems(cur, staged)
     return staged

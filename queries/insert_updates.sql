@@ -4,7 +4,8 @@ insert into updates (
     revision_reason, evidence, reported_by, batch_id, recorded_at, source_row
 )
 select
-    nextval('record_seq'),
+    -- Ids follow on from the highest held, so a later upload supersedes an earlier one.
+    (select coalesce(max(update_id), 0) from updates) + row_number() over (),
     rec_id,
     meeting_id,
     status,
@@ -18,5 +19,4 @@ select
     $batch_id,
     now(),
     row_number
-from checked
-order by row_number;
+from checked;

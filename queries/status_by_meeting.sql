@@ -1,5 +1,6 @@
 -- The status of the selected recommendations as at each meeting of the Board (or of the
 -- body filtered on) held on or before $as_at: how the picture moved meeting by meeting.
+-- A recommendation counts at a meeting once its report was published or it was reported on.
 with board_meetings as (
     select meeting_id, held_on, title
     from meetings
@@ -7,8 +8,10 @@ with board_meetings as (
         and held_on <= $as_at
 ),
 chosen as (
-    select rec_id
+    select r.rec_id, p.published_on
     from recommendations as r
+    left join reports as p
+        on p.report_code = r.report_code
     where ($report is null or r.report_code = $report)
         and ($body is null or r.body = $body)
         and ($lead is null or r.lead = $lead)
@@ -27,7 +30,10 @@ positions as (
     left join effective_updates as u
         on u.rec_id = c.rec_id
         and u.held_on <= m.held_on
-    group by m.meeting_id, c.rec_id
+    group by m.meeting_id, m.held_on, c.rec_id, c.published_on
+    having c.published_on is null
+        or c.published_on <= m.held_on
+        or count(u.update_id) > 0
 )
 select
     m.meeting_id,
