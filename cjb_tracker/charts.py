@@ -132,7 +132,10 @@ def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title_text="Open recommendations", gridcolor="#E5E5E5")
+    most = int(frame["recommendations"].max())
+    figure.update_xaxes(
+        title_text="Open recommendations", gridcolor="#E5E5E5", dtick=1 if most <= 12 else None
+    )
     return _layout(figure, title, height=140 + 40 * len(frame), showlegend=False)
 
 

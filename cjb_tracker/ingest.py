@@ -116,9 +116,16 @@ def _check_and_write(
     illustrative: bool,
     source: Path | None,
 ) -> ImportResult:
+    cur = con.cursor()
     try:
-        with store.transaction(con) as cur:
-            result = _check_in(cur, kind, file_name, data, imported_by, dry_run, source)
+        # Staging touches only this cursor's temp tables, so it runs before the write
+        # transaction (inside one, DuckDB numbers new rows from 2**55, not from 0).
+        try:
+            staged = stage_file(cur, FORMATS[kind], file_name, data, source)
+        except Rejected as rejected:
+            return ImportResult("rejected", errors=rejected.problems)
+        with store.begun(cur):
+            result = _check_in(cur, kind, staged, imported_by, dry_run)
             batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
             before = _count_records(cur, kind)
             store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
@@ -139,6 +146,8 @@ def _check_and_write(
             )
     except _RolledBack as rolled_back:
         return rolled_back.result
+    finally:
+        cur.close()
     con.execute("checkpoint")
     result.status, result.batch_id, result.inserted = "committed", batch_id, inserted
     return result
@@ -153,20 +162,10 @@ class _RolledBack(Exception):
 
 
 def _check_in(
-    cur: duckdb.DuckDBPyConnection,
-    kind: str,
-    file_name: str,
-    data: bytes,
-    imported_by: str,
-    dry_run: bool,
-    source: Path | None,
+    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, imported_by: str, dry_run: bool
 ) -> ImportResult:
-    """Stage and check the file inside the import's transaction; raise _RolledBack when
-    it must not be written (problems found, or a dry run)."""
-    try:
-        staged = stage_file(cur, FORMATS[kind], file_name, data, source)
-    except Rejected as rejected:
-        raise _RolledBack(ImportResult("rejected", errors=rejected.problems)) from None
+    """Check the staged file inside the import's transaction; raise _RolledBack when it
+    must not be written (problems found, or a dry run)."""
     errors, warnings = _check(cur, kind, staged, imported_by)
     preview = cur.execute("select * from checked order by row_number limit 500").df()
     result = ImportResult(

@@ -324,12 +324,16 @@ def _create_stage(
     ]
     picked += [f"c{position} as unheaded_{position}" for position in staged.unheaded]
     blank = " and ".join(f"coalesce(trim(c{p}), '') = ''" for p in sorted(columns))
+    # No window function for the row number: the table's rowid is the order read (the
+    # reader preserves insertion order), which spares a single-threaded pass.
     cur.execute(
-        f"""create or replace temp table stage as
-        select row_number() over () + 1 as row_number, {", ".join(picked)},
-            ({blank}) as is_blank
+        f"""create or replace temp table stage_rows as
+        select {", ".join(picked)}, ({blank}) as is_blank
         from {source}""",
         params,
+    )
+    cur.execute(
+        "create or replace temp view stage as select rowid + 2 as row_number, * from stage_rows"
     )
 
 
@@ -353,7 +357,7 @@ def _renumber_rows(cur: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
         asof left join steps as s on r.row_number >= s.g"""
     )
     cur.execute(
-        "create or replace temp table stage as"
+        "create or replace temp view stage as"
         " select * exclude (file_row) replace (file_row as row_number) from renumbered"
     )
 
@@ -361,13 +365,17 @@ def _renumber_rows(cur: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
 def _finish_stage(
     cur: duckdb.DuckDBPyConnection, fmt: FileFormat, staged: Staged, skipped: list[int]
 ) -> int:
-    """Drop the trailing blank rows Excel leaves, report the other blank rows and cells
-    over the limit; return the number of data rows."""
+    """Report blank rows between data rows and cells over the limit; return the number
+    of data rows."""
+    # Trailing blank rows (Excel leaves them) stay in stage and are ignored: every check
+    # reads only rows that are not blank.
     last_row = int(scalar(cur, "select coalesce(max(row_number), 0) from stage where not is_blank"))
-    cur.execute("delete from stage where is_blank and row_number > $last", {"last": last_row})
     blank_rows = [
         r
-        for (r,) in cur.execute("select row_number from stage where is_blank order by 1").fetchall()
+        for (r,) in cur.execute(
+            "select row_number from stage where is_blank and row_number < $last order by 1",
+            {"last": last_row},
+        ).fetchall()
     ]
     rejected = {p.row for p in staged.errors}
     blank_rows += [line for line in skipped if line < last_row and line not in rejected]

@@ -113,18 +113,26 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor inside one explicit transaction: committed on success, rolled back on error."""
+    """A cursor of its own inside one explicit transaction."""
     cur = con.cursor()
+    try:
+        with begun(cur):
+            yield cur
+    finally:
+        cur.close()
+
+
+@contextmanager
+def begun(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One explicit transaction on this cursor: committed on success, rolled back on error."""
     cur.execute("set TimeZone = 'Europe/London'")
     cur.execute("begin transaction")
     try:
         yield cur
     except BaseException:
         cur.execute("rollback")
-        cur.close()
         raise
     cur.execute("commit")
-    cur.close()
 
 
 def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import duckdb
@@ -86,6 +87,45 @@ def user_errors() -> Iterator[None]:
         yield
     except TrackerError as error:
         st.error(str(error))
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+# Pages that read the shared filters; the upload page does not.
+FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue"})
+
+_FRAMED: ContextVar[bool] = ContextVar("framed_by_dashboard", default=False)
+
+
+def pages() -> list[Any]:
+    """The dashboard's pages, each at a short URL that can be shared."""
+    return [
+        st.Page("pages/1_overview.py", title="Overview", url_path="overview", default=True),
+        st.Page("pages/2_recommendations.py", title="Recommendations", url_path="recommendations"),
+        st.Page("pages/3_meetings.py", title="Meetings", url_path="meetings"),
+        st.Page("pages/4_overdue.py", title="Overdue", url_path="overdue"),
+        st.Page("pages/5_upload.py", title="Upload", url_path="upload"),
+    ]
+
+
+def run_framed(page: Any) -> None:
+    """Run the chosen page inside dashboard.py (see require_dashboard)."""
+    token = _FRAMED.set(True)
+    try:
+        page.run()
+    finally:
+        _FRAMED.reset(token)
+
+
+def require_dashboard() -> None:
+    """Called first by every page. Until st.navigation has been called once in the server
+    process, Streamlit treats pages/ as a legacy folder of pages and runs a page URL's script
+    on its own, without dashboard.py: the first visit after a restart through a shared link
+    would lose the filters and the banner. That visit switches the legacy mode off (by
+    calling st.navigation) and reruns, so dashboard.py frames the page."""
+    if not _FRAMED.get():
+        st.navigation(pages(), position="hidden")
+        st.rerun()
 
 
 # --- Shared filters -------------------------------------------------------------------
