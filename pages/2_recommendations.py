@@ -6,6 +6,8 @@ import streamlit as st
 
 from cjb_tracker import charts, views, web
 
+web.require_dashboard()
+
 filters = web.current_filters()
 st.title("Recommendations")
 st.caption(filters.describe())

@@ -6,6 +6,8 @@ import streamlit as st
 
 from cjb_tracker import views, web
 
+web.require_dashboard()
+
 filters = web.current_filters()
 st.title("Meetings")
 meetings = web.query("meeting_list")

@@ -6,6 +6,8 @@ import streamlit as st
 
 from cjb_tracker import views, web
 
+web.require_dashboard()
+
 filters = web.current_filters()
 st.title("Overdue")
 st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")

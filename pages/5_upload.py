@@ -8,6 +8,8 @@ import streamlit as st
 from cjb_tracker import upload_templates, views, web
 from cjb_tracker.formats import KINDS
 
+web.require_dashboard()
+
 st.title("Upload")
 kind = st.radio(
     "What are you uploading?", KINDS, key="kind", horizontal=True, format_func=str.capitalize
