@@ -140,12 +140,19 @@ def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
 
 
 def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
-    """A recommendation's status at each meeting it was reported at, as a step line with
-    the status word at every point (from recommendation_updates.sql)."""
+    """A recommendation's status at each meeting it was reported at, as a step line; the
+    status word (and RAG) is written wherever it changes, and every point names it on
+    hover (from recommendation_updates.sql)."""
     title = "Status across meetings"
     if updates.empty:
         return _empty(title, "No updates reported yet.")
     points = updates.sort_values("held_on")
+    labels = _changes_only(
+        [
+            f"{s} ({r})" if isinstance(r, str) else s
+            for s, r in zip(points["status"], points["rag"], strict=True)
+        ]
+    )
     figure = go.Figure(
         go.Scatter(
             x=points["held_on"],
@@ -157,13 +164,11 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
                 "color": [vocab.STATUS_COLOURS.get(s, "#000000") for s in points["status"]],
                 "line": {"width": 1, "color": "#333333"},
             },
-            text=[
-                f"{s} ({r})" if isinstance(r, str) else s
-                for s, r in zip(points["status"], points["rag"], strict=True)
-            ],
-            textposition="top center",
+            text=labels,
+            textposition=_alternating(labels),
             customdata=[views.uk_date(d) for d in points["held_on"]],
             hovertemplate="%{customdata}: %{y}<extra></extra>",
+            cliponaxis=False,
         )
     )
     figure.update_yaxes(
@@ -175,10 +180,27 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
     # Room either side so the first and last status words are not cut off.
     first, last = points["held_on"].min(), points["held_on"].max()
     pad = max((last - first) * 0.2, pd.Timedelta(days=60))
+    few = len(points) <= 6  # a tick per meeting while they fit; else plotly's own
     figure.update_xaxes(
-        tickformat="%-d %b %Y",
+        tickformat="%-d %b %Y" if few else "%b %Y",
         title_text="Meeting date",
-        tickvals=list(points["held_on"]),
+        tickvals=list(points["held_on"]) if few else None,
         range=[first - pad, last + pad],
     )
     return _layout(figure, title, height=380, showlegend=False)
+
+
+def _alternating(labels: list[str]) -> list[str]:
+    """Text positions that alternate above and below from one written label to the next,
+    so neighbouring words do not overlap."""
+    positions, written = [], 0
+    for label in labels:
+        positions.append("top center" if written % 2 == 0 else "bottom center")
+        written += bool(label)
+    return positions
+
+
+def _changes_only(labels: list[str]) -> list[str]:
+    """Each label where it differs from the one before, else blank: words that do not
+    pile on top of each other when nothing changed for many meetings."""
+    return [label if i == 0 or label != labels[i - 1] else "" for i, label in enumerate(labels)]

@@ -204,13 +204,18 @@ def table(
     links: bool = False,
     times: tuple[str, ...] = (),
 ) -> None:
-    """A read-only table: text as text, dates as '13 Sep 2021', optional detail links."""
-    config = {**date_columns(*dates), **(link_column() if links else {})}
+    """A read-only table: text as text, dates as '13 Sep 2021', optional detail links;
+    an empty result reads 'None.' rather than an empty grid."""
+    config: dict[str, Any] = {c: str(c).replace("_", " ") for c in frame.columns}
+    config |= {**date_columns(*dates), **(link_column() if links else {})}
     config |= {
         n: st.column_config.DatetimeColumn(n.replace("_", " "), format=TIME_FORMAT) for n in times
     }
     # The keyed container names the table for tests and for the browser (.st-key-table-…).
     with st.container(key=f"table-{key}"):
+        if frame.empty:
+            st.text("None.")
+            return
         st.dataframe(
             frame,
             key=key,

@@ -8,16 +8,16 @@ with addressed as (
 select
     s.rec_id,
     s.title,
-    s.lead,
-    s.body,
-    a.addressees,
+    s.days_overdue,
+    s.due,
+    date_diff('day', s.original_due, s.as_at) as days_past_original,
+    s.original_due,
+    s.revisions,
     s.status,
     s.rag,
-    s.due,
-    s.days_overdue,
-    s.original_due,
-    date_diff('day', s.original_due, s.as_at) as days_past_original,
-    s.revisions
+    s.lead,
+    s.body,
+    a.addressees
 from status_as_at($as_at) as s
 left join addressed as a
     using (rec_id)

@@ -8,13 +8,13 @@ with addressed as (
 select
     s.rec_id,
     s.title,
-    a.addressees,
-    s.lead,
-    s.body,
     s.status,
     s.rag,
     s.due,
     s.days_overdue,
+    s.lead,
+    a.addressees,
+    s.body,
     s.overdue,
     s.report_code,
     s.number
