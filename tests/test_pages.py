@@ -111,6 +111,7 @@ def test_overview_counts_match_current_status(dashboard_db: Path) -> None:
     }
     assert at.caption[0].value.startswith("As at ")
     assert len(at.get("plotly_chart")) == 3
+    assert not at.warning  # no illustrative-data banner on real data
 
 
 def test_overview_respects_the_as_at_date_and_filters(dashboard_db: Path) -> None:
@@ -306,3 +307,30 @@ def test_every_page_opens_on_a_seed_only_database(
     monkeypatch.setenv("CJB_TRACKER_DB", str(tmp_path / "tracker.duckdb"))
     at = open_page(page)
     assert not at.error
+
+
+def test_an_undo_that_is_refused_shows_a_sentence_not_a_traceback(dashboard_db: Path) -> None:
+    at = open_page(UPLOAD)
+    at.text_input(key="uploader_name").set_value("Chair").run()
+    meetings_batch = next(
+        int(label.split(" ")[1])
+        for label in at.selectbox(key="undo_batch").options
+        if "meetings.csv" in label
+    )
+    at.selectbox(key="undo_batch").set_value(meetings_batch).run()
+    at.button(key="undo").click().run()
+    assert not at.exception
+    assert any("Undo those first" in e.value for e in at.error)
+
+
+def test_illustrative_data_is_announced_on_every_page(dashboard_db: Path) -> None:
+    con = store.connect(dashboard_db)
+    data = b"recommendation_id,meeting_date,status,rag,update\nRAPE1-R3,12/01/2022,In progress,Green,Demo\n"  # noqa: E501
+    from cjb_tracker import ingest
+
+    result = ingest.import_file(con, "updates", "demo.csv", data, illustrative=True)
+    assert result.status == "committed"
+    con.close()
+    for page in (OVERVIEW, UPLOAD):
+        at = open_page(page)
+        assert any("illustrative demo data" in w.value for w in at.warning)
