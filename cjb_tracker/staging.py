@@ -220,7 +220,8 @@ def _read_csv_into_stage(
                     1,
                     None,
                     "format-error",
-                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. Is this the right file?",
+                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. "
+                    "Is this the right file?",
                 )
             ]
         )
