@@ -154,7 +154,12 @@ def _decode_as(data: bytes, encoding: str) -> str:
 def _stage_csv(
     cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes, source: Path | None
 ) -> Staged:
-    text, encoding = decode(data)
+    if source is not None and data.isascii() and b"\x00" not in data[:8192]:
+        # Plain ASCII is valid UTF-8: DuckDB reads the file as it is, so only the start
+        # (for the header) is decoded here.
+        text, encoding = data[: 1 << 16].decode("ascii"), "utf-8"
+    else:
+        text, encoding = decode(data)
     header = _header_cells(text)
     _refuse_other_separators(header, fmt)
     staged = Staged()

@@ -223,13 +223,19 @@ create macro clean_text(x) as
     nullif(regexp_replace(x, '^[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+|[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+$', '', 'g'), '');
 
 -- A vocabulary word as compared: lower case, no spaces.
+-- (Plain replace calls: several times faster than one regex on a million cells.)
 create macro spelling_key(x) as
-    lower(regexp_replace(x, '[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+', '', 'g'));
+    lower(replace(replace(replace(replace(replace(replace(
+        x, ' ', ''), chr(9), ''), chr(160), ''), chr(8203), ''), chr(65279), ''), chr(13), ''));
 
 -- A date as people in the UK write it: day first (13/04/2022, 13-04-2022, 13.04.2022),
 -- ISO (2022-04-13) or as the tracker prints it (13 Apr 2022). Never month first.
 create macro parse_uk_date(x) as
     case
+        -- The common shapes first, matched without a regex (LIKE fixes the width, so a
+        -- two-digit year cannot slip through %Y).
+        when x like '__/__/____' then cast(try_strptime(x, '%d/%m/%Y') as date)
+        when x like '____-__-__' then cast(try_strptime(x, '%Y-%m-%d') as date)
         when regexp_full_match(trim(x), '\d{4}-\d{1,2}-\d{1,2}')
             then cast(try_strptime(trim(x), '%Y-%m-%d') as date)
         when regexp_full_match(trim(x), '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
