@@ -1,0 +1,1 @@
+"""Benchmarks: scale data generator and runner (`make bench`)."""
