@@ -3,7 +3,10 @@
 Both are timed in the same run on the same machine, three times each; the medians and
 their ratio are printed. Target: the import within 2x the bare read.
 
-    python -m benchmarks.run [--recommendations N]
+    python -m benchmarks.run [--rows N | --recommendations N] [--meetings M]
+
+It also prints where the import's time goes (stage, checks, insert, the rest), timed
+from outside by wrapping the core's functions for the last import of the run.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recommendations", type=int, default=Scale().recommendations)
     parser.add_argument("--meetings", type=int, default=Scale().meetings)
+    parser.add_argument("--rows", type=int, help="update rows (recommendations x meetings)")
     args = parser.parse_args()
-    scale = Scale(args.recommendations, args.meetings)
+    recommendations = args.rows // args.meetings if args.rows else args.recommendations
+    scale = Scale(recommendations, args.meetings)
     started = time.perf_counter()
     folder = generate(scale)
     print(f"data: {folder} ({time.perf_counter() - started:.1f} s to generate or find)")
@@ -42,7 +47,48 @@ def main() -> int:
         f"{scale.updates:>10,} {bare:>16.2f} {imported:>19.2f} {ratio:>6.2f}x  "
         f"<= {TARGET:.1f}x {verdict}"
     )
+    print(f"\nsetup imports (last run): {_SETUP}")
+    print("profile of the last updates import (s, share of the import):")
+    for label, seconds in _PROFILE.items():
+        print(f"  {label:<44} {seconds:6.2f}  {seconds / _LAST[0]:6.1%}")
+    print(
+        f"  {'other (read bytes, SHA-256, preview, batch)':<44} "
+        f"{_LAST[0] - sum(v for k, v in _PROFILE.items() if not k.startswith(' ')):6.2f}"
+    )
     return 0
+
+
+_PROFILE: dict[str, float] = {}
+_SETUP: dict[str, str] = {}
+_LAST = [0.0]
+
+
+def _timed(owner: object, name: str, label: Callable[..., str | None]) -> None:
+    """Wrap owner.name so each call adds its seconds to _PROFILE under label(args)."""
+    original = getattr(owner, name)
+
+    def wrapper(*args: object, **kwargs: object) -> object:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if (key := label(*args, **kwargs)) is not None:
+                _PROFILE[key] = _PROFILE.get(key, 0.0) + time.perf_counter() - started
+
+    setattr(owner, name, wrapper)
+
+
+_timed(ingest, "stage_file", lambda *a, **k: "stage: read_csv into text stage + blanks")
+_timed(ingest, "_check", lambda *a, **k: "check: check_updates.sql + problems_updates.sql")
+_timed(
+    store,
+    "run_script",
+    lambda cur, name, **k: (
+        "  of which check_updates.sql (table checked)"
+        if name == "check_updates"
+        else ("insert: insert_updates.sql" if name == "insert_updates" else None)
+    ),
+)
 
 
 def _median(run: Callable[[], float]) -> float:
@@ -65,10 +111,15 @@ def _validated_import(folder: Path) -> float:
         store.create_schema(con)
         con.execute("insert into bodies values ('CJB', 'Criminal Justice Board')")
         for kind in ("meetings", "recommendations"):
-            _must_commit(ingest.import_path(con, kind, folder / f"{kind}.csv", imported_by="bench"))
+            started = time.perf_counter()
+            setup = ingest.import_path(con, kind, folder / f"{kind}.csv", imported_by="bench")
+            _SETUP[kind] = f"{setup.rows:,} rows in {time.perf_counter() - started:.2f} s"
+            _must_commit(setup)
+        _PROFILE.clear()
         started = time.perf_counter()
         result = ingest.import_path(con, "updates", folder / "updates.csv", imported_by="bench")
         elapsed = time.perf_counter() - started
+        _LAST[0] = elapsed
         _must_commit(result)
         con.close()
     return elapsed
