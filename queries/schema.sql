@@ -72,7 +72,7 @@ create table meeting_records (
 );
 
 create table updates (
-    update_id bigint primary key,
+    update_id bigint not null,      -- unique by construction (max + row number); no index to maintain
     rec_id varchar not null,
     meeting_id varchar not null,
     status varchar not null,
