@@ -235,7 +235,19 @@ def _read_csv_into_stage(
         delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
         store_rejects = true, rejects_table = 'stage_rejects', rejects_scan = 'stage_scans',
         max_line_size = {MAX_CELL_CHARS * 4})"""
-    _create_stage(cur, fmt, columns, staged, source, {"path": str(path)})
+    try:
+        _create_stage(cur, fmt, columns, staged, source, {"path": str(path)})
+    except duckdb.InvalidInputException as error:  # a shape DuckDB's reader cannot recover from
+        reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
+        raise Rejected(
+            [
+                _format_error(
+                    f"The file cannot be read as CSV ({reason.rstrip('.')}). This usually means mixed "
+                    "line endings or a stray quote or carriage return. Open it in Excel and save it "
+                    "again as 'CSV UTF-8 (comma delimited)'."
+                )
+            ]
+        ) from error
     rejects = cur.execute(
         "select line, any_value(column_name), error_type, any_value(error_message)"
         " from stage_rejects group by line, error_type order by line"

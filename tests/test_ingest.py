@@ -527,3 +527,12 @@ def test_dry_run_writes_nothing_and_records_nothing(fixture_db: duckdb.DuckDBPyC
     assert (result.status, result.rows) == ("valid", 1)
     assert table_counts(fixture_db) == before
     assert fixture_db.execute("select count(*) from import_batches").fetchall() == batches
+
+
+def test_a_stray_carriage_return_is_a_sentence_not_a_crash(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    # Found by tests/test_fuzz_import.py: DuckDB's reader gives up on this shape.
+    result = rejected_unchanged(fixture_db, updates_csv() + b"a\r")
+    assert addresses(result) == [(None, None, "format-error")]
+    assert "save it again as 'CSV UTF-8" in result.errors[0].message
