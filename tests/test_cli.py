@@ -85,3 +85,21 @@ def test_undo_and_backup_restore(cli_db: Path, tmp_path: Path) -> None:
 def test_init_refuses_an_existing_database(cli_db: Path) -> None:
     done = cli("init", "--demo", db=cli_db)
     assert done.returncode == 1 and "already exists" in done.stderr
+
+
+def test_a_database_held_by_another_process_is_named_plainly(cli_db: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, time; c = duckdb.connect({str(cli_db)!r}); "
+         "print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        done = cli("import", "updates", str(DATA / "updates_jul.csv"), db=cli_db)
+        assert done.returncode == 1
+        assert f"in use by process {holder.pid}" in done.stderr
+        assert "Traceback" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
