@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
@@ -32,6 +33,11 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_close)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    if not Path(path).exists():  # never create an empty file the pages cannot read
+        raise TrackerError(
+            f"There is no tracker database at {path} yet. Create one with "
+            "'cjb-tracker init --demo' (or 'make run'), or set CJB_TRACKER_DB."
+        )
     return store.connect(path)
 
 

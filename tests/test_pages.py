@@ -334,3 +334,14 @@ def test_illustrative_data_is_announced_on_every_page(dashboard_db: Path) -> Non
     for page in (OVERVIEW, UPLOAD):
         at = open_page(page)
         assert any("illustrative demo data" in w.value for w in at.warning)
+
+
+def test_a_missing_database_is_a_sentence_not_a_new_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nowhere.duckdb"
+    monkeypatch.setenv("CJB_TRACKER_DB", str(missing))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not at.exception
+    assert any("no tracker database" in e.value for e in at.error)
+    assert not missing.exists()
