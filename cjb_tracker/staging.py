@@ -242,9 +242,9 @@ def _read_csv_into_stage(
         raise Rejected(
             [
                 _format_error(
-                    f"The file cannot be read as CSV ({reason.rstrip('.')}). This usually means mixed "
-                    "line endings or a stray quote or carriage return. Open it in Excel and save it "
-                    "again as 'CSV UTF-8 (comma delimited)'."
+                    f"The file cannot be read as CSV ({reason.rstrip('.')}). This usually "
+                    "means mixed line endings or a stray quote or carriage return. Open it "
+                    "in Excel and save it again as 'CSV UTF-8 (comma delimited)'."
                 )
             ]
         ) from error
