@@ -9,6 +9,9 @@ queries/insert_*.sql.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,20 @@ from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.formats import FORMATS, KINDS
 from cjb_tracker.problems import Problem, sort_key
 from cjb_tracker.staging import Rejected, Staged, stage_file
+
+# One import or undo writes at a time in this process (the server is the single writer):
+# the duplicate check, the new update ids (max + row number) and the checkpoint are only
+# right when no other write is half done. Staging and dry runs do not wait for it.
+_WRITING = threading.Lock()
+WRITE_WAIT_SECONDS = 120.0
+SAVED_AT_THE_SAME_MOMENT = (
+    "Another upload was being saved at the same moment, so nothing from this file was "
+    "written. Try again."
+)
+UNDONE_AT_THE_SAME_MOMENT = (
+    "Another change to the uploads was being saved at the same moment, so the batch was "
+    "not undone. Try again."
+)
 
 
 @dataclass
@@ -72,37 +89,70 @@ def import_file(
     if kind not in KINDS:
         raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
     sha256 = hashlib.sha256(data).hexdigest()
-    if not dry_run and (earlier := _committed_batch_with(con, kind, sha256)) is not None:
-        batch = _record_batch(con, kind, file_name, sha256, imported_by, "duplicate")
-        return ImportResult(
-            "duplicate",
-            batch_id=batch,
-            warnings=[
-                Problem(
-                    None,
-                    None,
-                    "duplicate-row",
-                    f"This file was already imported as batch {earlier}; nothing was added.",
-                )
-            ],
+    if dry_run:
+        return _check_and_write(
+            con, kind, file_name, data, sha256, imported_by, True, illustrative, source
         )
-    result = _check_and_write(
-        con, kind, file_name, data, sha256, imported_by, dry_run, illustrative, source
-    )
-    if result.status == "rejected" and not dry_run:
-        result.batch_id = _record_batch(
-            con,
-            kind,
-            file_name,
-            sha256,
-            imported_by,
-            "rejected",
-            result.rows,
-            0,
-            len(result.errors),
-            len(result.warnings),
+    with _one_writer():
+        if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
+            batch = _record_batch(con, kind, file_name, sha256, imported_by, "duplicate")
+            return ImportResult(
+                "duplicate",
+                batch_id=batch,
+                warnings=[
+                    Problem(
+                        None,
+                        None,
+                        "duplicate-row",
+                        f"This file was already imported as batch {earlier}; nothing was added.",
+                    )
+                ],
+            )
+        result = _check_and_write(
+            con, kind, file_name, data, sha256, imported_by, False, illustrative, source
         )
+        if result.status == "rejected":
+            result.batch_id = _record_batch(
+                con,
+                kind,
+                file_name,
+                sha256,
+                imported_by,
+                "rejected",
+                result.rows,
+                0,
+                len(result.errors),
+                len(result.warnings),
+            )
     return result
+
+
+@contextmanager
+def _one_writer(conflict: str = SAVED_AT_THE_SAME_MOMENT) -> Iterator[None]:
+    """Wait for any other import or undo in this process to finish; a write that DuckDB
+    still finds in conflict (another connection wrote the same rows) is a "try again"."""
+    if not _WRITING.acquire(timeout=WRITE_WAIT_SECONDS):
+        raise TrackerError("Another upload is still being saved. Wait a minute, then try again.")
+    try:
+        yield
+    except duckdb.TransactionException as error:
+        if "conflict" not in str(error).lower():
+            raise
+        raise TrackerError(conflict) from error
+    finally:
+        _WRITING.release()
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold the write-ahead log into the file. The commit is already durable, so another
+    write transaction in progress (DuckDB then refuses) only leaves it for later."""
+    cur = con.cursor()
+    try:
+        cur.execute("checkpoint")
+    except duckdb.TransactionException:
+        pass
+    finally:
+        cur.close()
 
 
 def _check_and_write(
@@ -148,7 +198,7 @@ def _check_and_write(
         return rolled_back.result
     finally:
         cur.close()
-    con.execute("checkpoint")
+    _checkpoint(con)
     result.status, result.batch_id, result.inserted = "committed", batch_id, inserted
     return result
 
@@ -213,12 +263,16 @@ def _count_records(cur: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 
 def _committed_batch_with(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
-    found = store.scalar(
-        con,
-        "select min(batch_id) from import_batches where kind = ? and sha256 = ? "
-        "and status = 'committed'",
-        [kind, sha256],
-    )
+    cur = con.cursor()  # the connection is shared between threads; a cursor is not
+    try:
+        found = store.scalar(
+            cur,
+            "select min(batch_id) from import_batches where kind = ? and sha256 = ? "
+            "and status = 'committed'",
+            [kind, sha256],
+        )
+    finally:
+        cur.close()
     return None if found is None else int(found)
 
 
@@ -289,7 +343,7 @@ def _insert_batch(
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) -> None:
     """Mark a committed batch reverted; every view then ignores what it wrote."""
-    with store.transaction(con) as cur:
+    with _one_writer(UNDONE_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
         status = store.scalar(
             cur, "select status from import_batches where batch_id = ?", [batch_id]
         )
@@ -311,4 +365,4 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) ->
             " where batch_id = ?",
             [undone_by, batch_id],
         )
-    con.execute("checkpoint")
+    _checkpoint(con)
