@@ -12,7 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cjb_tracker import ingest, seed, store
+import duckdb
+
+from cjb_tracker import ingest, packs, seed, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
@@ -50,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup folder into a new database")
     restore.add_argument("directory", type=Path)
     _add_db(restore)
+
+    export = commands.add_parser("export", help="write a meeting's board pack")
+    exports = export.add_subparsers(dest="export_kind", required=True)
+    pack = exports.add_parser("pack", help="the board pack for one meeting")
+    pack.add_argument("--meeting", required=True, help="body and date, e.g. CJB:2026-10-14")
+    pack.add_argument("--format", required=True, choices=packs.FORMATS)
+    pack.add_argument("--out", required=True, type=Path, help="the file to write")
+    _add_db(pack)
     return parser
 
 
@@ -79,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import" and not args.file.is_file():
         print(f"cjb-tracker: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command in {"import", "undo", "backup"} and not path.exists():
+    if args.command in {"import", "undo", "backup", "export"} and not path.exists():
         raise TrackerError(f"There is no database at {path}. Create it with: cjb-tracker init")
     con = store.connect(path)
     try:
@@ -94,12 +104,21 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "backup":
             store.backup(con, args.directory)
             print(f"Backed up {path} to {args.directory}.")
+        elif args.command == "export":
+            _export_pack(con, args.meeting, args.format, args.out)
         elif args.command == "restore":
             store.restore(con, args.directory)
             print(f"Restored {args.directory} into {path}.")
     finally:
         con.close()
     return EXIT_DONE
+
+
+def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Path) -> None:
+    meeting_id = packs.meeting_id_of(meeting)
+    data = packs.build(con, meeting_id, fmt)
+    out.write_bytes(data)
+    print(f"Wrote the {fmt.upper()} board pack for {meeting_id} to {out} ({len(data):,} bytes).")
 
 
 def _init(path: Path, demo: bool) -> int:

@@ -7,6 +7,7 @@ Only this module (plus dashboard.py and pages/) may import streamlit; import-lin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import ingest, store, views
+from cjb_tracker import ingest, packs, store, views
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
 
@@ -265,6 +266,24 @@ def labelled_text(label: str, text: Any) -> None:
     """A label in bold and user-written text under it, shown as plain text."""
     st.markdown(f"**{label}**")
     st.text(text if isinstance(text, str) and text else views.NOT_SET)
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+def pack_downloads(meeting_id: str) -> None:
+    """One download button per board-pack format; each file is made only when its button
+    is clicked (the PDF takes a few seconds of Chromium), on the process's connection."""
+    con = connection()
+    for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
+        column.download_button(
+            f"Board pack ({fmt.upper()})",
+            functools.partial(packs.build, con, meeting_id, fmt),
+            file_name=packs.file_name(meeting_id, fmt),
+            mime=packs.MEDIA_TYPES[fmt],
+            key=f"pack_{fmt}",
+            on_click="ignore",
+        )
 
 
 # --- Upload ---------------------------------------------------------------------------

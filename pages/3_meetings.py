@@ -18,6 +18,8 @@ if default is None:
     st.stop()
 meeting_id = web.url_choice("Meeting", list(labels), "meeting", labels, default=default)
 st.caption(views.previous_meeting_text(meetings, meeting_id) + " Filters other than 'as at' apply.")
+st.caption("Board pack for this meeting (every recommendation the body follows; no filters):")
+web.pack_downloads(meeting_id)
 
 changes = web.query("meeting_changes", meeting_id=meeting_id, **filters.selection())
 st.header(f"What changed ({len(changes)})")
