@@ -249,9 +249,18 @@ def _summary(pack: Pack) -> str:
         f'<div class="headlines">{boxes}</div>'
         f'<div class="chart"><h3>Status by addressee</h3>'
         f"{stacked_bars_svg(addressee_rows, 'addressee')}</div>"
-        f'<div class="chart"><h3>Status at the last {LAST_MEETINGS} meetings of '
-        f"{esc(pack.meeting['body'])}</h3>{stacked_bars_svg(meeting_rows, 'meeting')}</div>"
+        f'<div class="chart"><h3>Status at {esc(_meetings_shown(pack, len(meeting_rows)))}</h3>'
+        f"{stacked_bars_svg(meeting_rows, 'meeting')}</div>"
         "</section>"
+    )
+
+
+def _meetings_shown(pack: Pack, count: int) -> str:
+    body = pack.meeting["body"]
+    return (
+        f"the one meeting of {body} so far"
+        if count == 1
+        else f"the last {count} meetings of {body}"
     )
 
 
@@ -442,7 +451,7 @@ def stacked_bars_svg(rows: list[tuple[str, dict[str, int]]], key: str) -> str:
         y = legend_h + i * row_h
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end" font-size="10.5">'
-            f"{esc(_shorten(label, 42))}</text>"
+            f"{esc(_shorten(label, 38))}</text>"
         )
         x = float(label_w)
         for status in vocab.STATUSES:

@@ -185,3 +185,8 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.label for b in at.get("download_button")]
     assert labels == [f"Board pack ({fmt.upper()})" for fmt in packs.FORMATS]
+
+
+def test_a_long_chart_label_is_shortened_to_fit_beside_its_bar() -> None:
+    svg = packs.stacked_bars_svg([("8 Sep 2021 — " + "x" * 60, {"Not started": 1})], "t")
+    assert "8 Sep 2021 — " + "x" * 24 + "…" in svg
