@@ -23,7 +23,7 @@ from cjb_tracker import store, vocab
 from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.formats import FORMATS, KINDS
 from cjb_tracker.problems import Problem, sort_key
-from cjb_tracker.staging import Rejected, Staged, stage_file
+from cjb_tracker.staging import Rejected, Staged, size_problem, stage_file
 
 # One import or undo writes at a time in this process (the server is the single writer):
 # the duplicate check, the new update ids (max + row number) and the checkpoint are only
@@ -66,12 +66,41 @@ class ImportResult:
 def import_path(
     con: duckdb.DuckDBPyConnection, kind: str, path: Path, **options: Any
 ) -> ImportResult:
-    """Import a file on disk (read by DuckDB straight from the path where it can be)."""
+    """Import a file on disk (read by DuckDB straight from the path where it can be).
+    A file over the size limit is refused from its size, never read into memory."""
     try:
+        too_big = size_problem(path.stat().st_size)
+        if too_big is not None:
+            return _refuse_unread(con, kind, path, too_big, **options)
         data = path.read_bytes()
     except OSError as error:
         raise TrackerError(f"{path} cannot be read: {error.strerror}.") from error
     return import_file(con, kind, path.name, data, source=path, **options)
+
+
+def _refuse_unread(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: Path,
+    problem: Problem,
+    *,
+    imported_by: str = "unknown",
+    dry_run: bool = False,
+    **_: Any,
+) -> ImportResult:
+    """Reject a file without reading it whole; the rejection is recorded (with the file's
+    SHA-256, hashed in chunks) unless this is a dry run."""
+    if kind not in KINDS:
+        raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
+    result = ImportResult("rejected", errors=[problem])
+    if not dry_run:
+        with path.open("rb") as handle:
+            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        with _one_writer():
+            result.batch_id = _record_batch(
+                con, kind, path.name, sha256, imported_by, "rejected", errors=1
+            )
+    return result
 
 
 def import_file(

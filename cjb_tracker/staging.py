@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import io
 import tempfile
+import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,15 +62,8 @@ def stage_file(
     source: Path | None = None,
 ) -> Staged:
     """Create temp table `stage` from the file's bytes (and its path, when on disk)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise Rejected(
-            [
-                _format_error(
-                    f"The file is {len(data) / 2**20:.0f} MB; the limit is "
-                    f"{MAX_FILE_BYTES // 2**20} MB. Split it into smaller files."
-                )
-            ]
-        )
+    if (too_big := size_problem(len(data))) is not None:
+        raise Rejected([too_big])
     if not data.strip():
         raise Rejected([Problem(None, None, "format-error", "The file is empty: no data rows.")])
     suffix = Path(file_name).suffix.lower()
@@ -98,6 +93,16 @@ def stage_file(
             [_format_error("Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")]
         )
     return _stage_csv(cur, fmt, data, source)
+
+
+def size_problem(size: int) -> Problem | None:
+    """The problem with a file of this many bytes, if it is over the limit."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return _format_error(
+        f"The file is {size / 2**20:,.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. "
+        "Split it into smaller files."
+    )
 
 
 def _format_error(message: str) -> Problem:
@@ -161,6 +166,7 @@ def _stage_csv(
     else:
         text, encoding = decode(data)
     header = _header_cells(text)
+    _refuse_wide_header(_header_width(header, text, data))
     _refuse_other_separators(header, fmt)
     staged = Staged()
     columns = _map_header(fmt, header, staged, _first_rows(text, 10))
@@ -191,6 +197,31 @@ def _first_rows(text: str, count: int) -> list[list[str]]:
         return []
 
 
+def _header_width(header: list[str], text: str, data: bytes) -> int:
+    """How many columns row 1 has. The header is parsed from the first 64 kB only; a row 1
+    longer than that (a very wide file) is measured by its separators instead."""
+    window = text[: 1 << 16]
+    if "\n" in window or "\r" in window or len(data) <= len(window):
+        return len(header)
+    end = data.find(b"\n")
+    return max(len(header), (data if end == -1 else data[:end]).count(b",") + 1)
+
+
+def _refuse_wide_header(width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise Rejected(
+            [
+                Problem(
+                    1,
+                    None,
+                    "format-error",
+                    f"Row 1 has {width:,} columns; the limit is {MAX_COLUMNS}. "
+                    "Check that this is the right file.",
+                )
+            ]
+        )
+
+
 def _refuse_other_separators(header: list[str], fmt: FileFormat) -> None:
     if len(header) != 1:
         return
@@ -218,18 +249,7 @@ def _read_csv_into_stage(
     data: bytes,
     staged: Staged,
 ) -> None:
-    if width > MAX_COLUMNS:
-        raise Rejected(
-            [
-                Problem(
-                    1,
-                    None,
-                    "format-error",
-                    f"Row 1 has {width} columns; the limit is {MAX_COLUMNS}. "
-                    "Is this the right file?",
-                )
-            ]
-        )
+    _refuse_wide_header(width)
     spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     source = f"""read_csv($path, header = false, skip = 1, columns = {{{spec}}},
         delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true,
@@ -554,17 +574,7 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) ->
         )
     staged = Staged()
     header = ["" if cell is None else str(cell) for cell in rows[0]]
-    if len(header) > MAX_COLUMNS:
-        raise Rejected(
-            [
-                Problem(
-                    1,
-                    None,
-                    "format-error",
-                    f"Row 1 has {len(header)} columns; the limit is {MAX_COLUMNS}.",
-                )
-            ]
-        )
+    _refuse_wide_header(len(header))
     columns = _map_header(fmt, header, staged, rows[:10])
     width = len(header)
     body = [_row_text(fmt, columns, row, width) for row in rows[1:]]
@@ -606,15 +616,37 @@ def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
     try:
         sheet = _choose_sheet(fmt, book)
         return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    except Rejected:
+        raise
+    except Exception as error:  # a sheet openpyxl cannot read (bad cell references, ...)
+        raise Rejected(
+            [
+                _format_error(
+                    "The sheet cannot be read: the workbook is damaged or was not written "
+                    f"by Excel ({type(error).__name__}). Save it again from Excel, or as CSV."
+                )
+            ]
+        ) from error
     finally:
         book.close()
 
 
 def _refuse_zip_bomb(data: bytes) -> None:
+    """Read every XML part of the workbook once, streaming, before openpyxl does: refuse
+    more than MAX_XLSX_UNPACKED_BYTES unpacked (whatever sizes the zip declares), any
+    DTD or entity declaration (Excel writes none; they are how XML entity bombs work),
+    and a sheet row wider than MAX_COLUMNS, without holding any of it in memory."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
+            members = archive.infolist()
+            declared = sum(info.file_size for info in members)
+            if declared > MAX_XLSX_UNPACKED_BYTES:
+                raise Rejected([_unpacked_problem(declared)])
+            budget = MAX_XLSX_UNPACKED_BYTES
+            for info in members:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    budget -= _scan_xml_part(archive, info, budget)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as error:
         raise Rejected(
             [
                 _format_error(
@@ -622,16 +654,81 @@ def _refuse_zip_bomb(data: bytes) -> None:
                 )
             ]
         ) from error
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+    except NotImplementedError as error:  # a compression method Excel does not use
+        raise Rejected(
+            [_format_error("The workbook is packed in a way Excel does not use. Save it again.")]
+        ) from error
+
+
+def _unpacked_problem(size: int) -> Problem:
+    return _format_error(
+        f"The workbook unpacks to {size / 2**20:,.0f} MB or more, over the limit of "
+        f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. Copy the rows into a new workbook or CSV."
+    )
+
+
+def _scan_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    """Stream one XML part through expat; return its unpacked size."""
+    parser = xml.parsers.expat.ParserCreate()
+    is_sheet = info.filename.lower().startswith("xl/worksheets/")
+    state = {"row": 0, "cells": 0}
+
+    def refuse_dtd(*_: Any) -> None:
         raise Rejected(
             [
                 _format_error(
-                    f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
-                    f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. "
-                    "Copy the rows into a new workbook or CSV."
+                    f"The workbook cannot be read: its part {info.filename} declares XML "
+                    "entities, which Excel never writes. Save it again from Excel, or as CSV."
                 )
             ]
         )
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "row":
+            row = attributes.get("r", "")
+            state["row"] = int(row) if row.isdigit() else state["row"] + 1
+            state["cells"] = 0
+        elif local == "c":
+            state["cells"] += 1
+            if state["cells"] > MAX_COLUMNS:
+                raise Rejected(
+                    [
+                        Problem(
+                            state["row"],
+                            None,
+                            "format-error",
+                            f"Row {state['row']} of the sheet has more than {MAX_COLUMNS} "
+                            "cells; the limit is "
+                            f"{MAX_COLUMNS} columns. Check that this is the right file.",
+                        )
+                    ]
+                )
+
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    if is_sheet:
+        parser.StartElementHandler = start
+    size = 0
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                size += len(chunk)
+                if size > budget:
+                    raise Rejected([_unpacked_problem(MAX_XLSX_UNPACKED_BYTES)])
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except xml.parsers.expat.ExpatError as error:
+        raise Rejected(
+            [
+                _format_error(
+                    f"The workbook cannot be read: its part {info.filename} is not well-formed "
+                    f"XML ({xml.parsers.expat.errors.messages[error.code]}, line "
+                    f"{error.lineno}). Save it again from Excel, or as CSV."
+                )
+            ]
+        ) from error
+    return size
 
 
 def _choose_sheet(fmt: FileFormat, book: Any) -> Any:
