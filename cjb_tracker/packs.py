@@ -677,7 +677,13 @@ def build(con: duckdb.DuckDBPyConnection, meeting_id: str, fmt: str) -> bytes:
     """The meeting's pack in one format, as bytes."""
     if fmt not in FORMATS:
         raise TrackerError(f"'{fmt}' is not a pack format; choose one of {', '.join(FORMATS)}.")
-    pack = gather(con, meeting_id)
+    # A cursor of its own: the Meetings page builds packs on download threads that share
+    # the dashboard's connection, and a bare connection refuses a second caller.
+    cur = con.cursor()
+    try:
+        pack = gather(cur, meeting_id)
+    finally:
+        cur.close()
     if fmt == "xlsx":
         return render_xlsx(pack)
     if fmt == "csv":

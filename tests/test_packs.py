@@ -190,3 +190,16 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
 def test_a_long_chart_label_is_shortened_to_fit_beside_its_bar() -> None:
     svg = packs.stacked_bars_svg([("8 Sep 2021 — " + "x" * 60, {"Not started": 1})], "t")
     assert "8 Sep 2021 — " + "x" * 24 + "…" in svg
+
+
+def test_packs_build_on_threads_sharing_one_connection(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    # The Meetings page's download buttons build packs on threads of their own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        built = list(
+            pool.map(lambda f: packs.build(fixture_db, OCTOBER, f), ["html", "xlsx", "csv"] * 2)
+        )
+    assert all(built)
