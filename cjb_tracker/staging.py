@@ -115,15 +115,7 @@ def _format_error(message: str) -> Problem:
 def decode(data: bytes) -> tuple[str, str]:
     """The file's text and the encoding it was read as: UTF-8 (BOM or not), UTF-16 with a
     BOM, or, failing UTF-8, what the charset detector finds (Windows-1252 from Excel)."""
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise Rejected(
-            [
-                _format_error(
-                    "This is not a text file (it holds binary data). Upload the file saved as "
-                    "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)."
-                )
-            ]
-        )
+    _refuse_binary(data)
     if data.startswith(codecs.BOM_UTF8):
         return _decode_as(data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -136,6 +128,60 @@ def decode(data: bytes) -> tuple[str, str]:
     # Neither: let the detector name the encoding (it may be another legacy code page).
     guess = charset_normalizer.from_bytes(data[: 1 << 20]).best()
     return _decode_as(data, guess.encoding if guess else "utf-8"), "detected"
+
+
+# Bytes no text file holds (all but tab, line feed, form feed and carriage return below 32).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+MAX_LISTED_ROWS = 20
+
+
+def _refuse_binary(data: bytes) -> None:
+    """A file whose start is more than 5% control bytes other than NUL, or more than 30%
+    NULs (UTF-16 saved without a BOM), is not text; a few NULs in text are named by row
+    instead (_refuse_nul_characters). UTF-16 with a BOM is text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    sample = data[:8192]
+    nuls = sample.count(b"\x00")
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES)) - nuls
+    if controls * 20 > len(sample) or nuls * 10 > len(sample) * 3:
+        raise Rejected(
+            [
+                _format_error(
+                    "This is not a text file (it holds binary data). Upload the file saved as "
+                    "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)."
+                )
+            ]
+        )
+
+
+def _refuse_nul_characters(text: str | bytes) -> None:
+    """A text file with NUL characters in it (a damaged export, a paste from another
+    program): each row that holds one is named; nothing is read."""
+    nul = "\x00" if isinstance(text, str) else b"\x00"
+    newline = "\n" if isinstance(text, str) else b"\n"
+    rows: list[int] = []
+    line, position, found = 1, 0, text.find(nul)  # type: ignore[arg-type]
+    while found != -1 and len(rows) < MAX_LISTED_ROWS:
+        line += text.count(newline, position, found)  # type: ignore[arg-type]
+        if not rows or rows[-1] != line:
+            rows.append(line)
+        position = found
+        found = text.find(nul, found + 1)  # type: ignore[arg-type]
+    if rows:
+        raise Rejected(
+            [
+                Problem(
+                    row,
+                    None,
+                    "encoding-error",
+                    f"Row {row} holds a NUL character (an invisible control code, usually "
+                    "left by a damaged export or a paste from another program). Retype the "
+                    "row's text, or save the file again as 'CSV UTF-8 (comma delimited)'.",
+                )
+                for row in rows
+            ]
+        )
 
 
 def _decode_as(data: bytes, encoding: str) -> str:
@@ -159,15 +205,19 @@ def _decode_as(data: bytes, encoding: str) -> str:
 def _stage_csv(
     cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes, source: Path | None
 ) -> Staged:
-    if source is not None and data.isascii() and b"\x00" not in data[:8192]:
+    _refuse_binary(data)
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        _refuse_nul_characters(data)
+    if source is not None and data.isascii():
         # Plain ASCII is valid UTF-8: DuckDB reads the file as it is, so only the start
         # (for the header) is decoded here.
         text, encoding = data[: 1 << 16].decode("ascii"), "utf-8"
     else:
         text, encoding = decode(data)
+        _refuse_nul_characters(text)
     header = _header_cells(text)
     _refuse_wide_header(_header_width(header, text, data))
-    _refuse_other_separators(header, fmt)
+    _refuse_other_separators(header, fmt, text)
     staged = Staged()
     columns = _map_header(fmt, header, staged, _first_rows(text, 10))
     if source is not None and encoding in {"utf-8", "utf-8-sig"}:
@@ -222,11 +272,16 @@ def _refuse_wide_header(width: int) -> None:
         )
 
 
-def _refuse_other_separators(header: list[str], fmt: FileFormat) -> None:
-    if len(header) != 1:
-        return
+def _refuse_other_separators(header: list[str], fmt: FileFormat, text: str) -> None:
+    """Row 1 split on ';' or tabs names more of the format's columns than split on commas
+    (one cell, or a label with a comma in it): the file uses the other separator."""
+    known = sum(fmt.column_for(cell.strip()) is not None for cell in header)
+    first_line = text[: 1 << 16].splitlines()[0] if text.strip() else ""
     for separator, name in ((";", "semicolons"), ("\t", "tabs")):
-        if separator in header[0]:
+        if separator not in first_line:
+            continue
+        cells = next(csv.reader([first_line], delimiter=separator), [])
+        if len(header) == 1 or sum(fmt.column_for(c.strip()) is not None for c in cells) > known:
             raise Rejected(
                 [
                     Problem(

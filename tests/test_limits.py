@@ -1,7 +1,9 @@
-"""Limits: hostile sizes and shapes are refused quickly, with a sentence, in bounded memory.
+"""Hostile input: sizes and shapes refused quickly, with a sentence, in bounded memory;
+malformed CSV answered with row-addressed errors.
 
-BAD-INPUTS.md items 5 (huge file, very wide file, a 5 MB cell) and 6 (XLSX zip bomb, XML
-entity tricks). Each file is imported by the command line's own path
+BAD-INPUTS.md items 5 (huge file, very wide file, a 5 MB cell), 6 (XLSX zip bomb, XML
+entity tricks) and 12 (unterminated quotes, ';' and tab separators; with title rows above
+the header and NUL bytes). Each file is imported by the command line's own path
 (ingest.import_path) in a fresh Python process, which reports its outcome, the seconds
 the import took, how far its peak resident memory (Python, DuckDB and the XML parser
 alike) rose during the import, and the peak of Python's own allocations (tracemalloc).
@@ -18,10 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import openpyxl
 import pytest
+from helpers import table_counts
 
-from cjb_tracker import staging
+from cjb_tracker import ingest, staging
 
 HEADER = "recommendation_id,meeting_date,status,rag,update"
 GOOD_ROW = "RAPE1-R3,12/01/2022,In progress,Green,fine"
@@ -58,7 +62,7 @@ print(json.dumps(outcome))
 
 @pytest.fixture(scope="module")
 def limits_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from cjb_tracker import ingest, seed, store
+    from cjb_tracker import seed, store
 
     db = tmp_path_factory.mktemp("limits") / "limits.duckdb"
     con = store.connect(db)
@@ -313,3 +317,96 @@ def test_an_xml_entity_bomb_in_the_sheet_is_refused(limits_db: Path, tmp_path: P
     xlsx_with_sheet(iter([LAUGHS]), path)
     outcome = measure(limits_db, path, "XLSX sheet with a billion-laughs entity bomb")
     refused(outcome, "declares XML entities", seconds=2, rise_mb=32)
+
+
+# --- Malformed CSV (BAD-INPUTS.md item 12, and NUL bytes): each a row-addressed error ---
+# (tests/test_ingest.py covers a quote left open on the last row, a header wholly in ';'
+# or tabs, and a one-cell title row above the header.)
+
+CSV_ROWS = [
+    "RAPE1-R2,12/01/2022,In progress,Green,ok",
+    "RAPE1-R3,12/01/2022,In progress,Green,ok",
+    "RAPE1-R4,12/01/2022,In progress,Green,ok",
+    "RAPE1-R5,12/01/2022,In progress,Green,ok",
+]
+
+
+def _csv(*rows: str, header: str = HEADER, newline: str = "\n") -> bytes:
+    return (newline.join([header, *rows]) + newline).encode()
+
+
+def _addressed(fixture_db: duckdb.DuckDBPyConnection, data: bytes) -> list[tuple[int | None, str]]:
+    before = table_counts(fixture_db)
+    result = ingest.import_file(fixture_db, "updates", "u.csv", data, imported_by="test")
+    assert result.status == "rejected"
+    assert table_counts(fixture_db) == before
+    assert all(p.message.endswith(".") for p in result.errors)
+    return [(p.row, p.code) for p in result.errors]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_quote_left_open_mid_file_is_addressed_to_its_row(
+    fixture_db: duckdb.DuckDBPyConnection, newline: str
+) -> None:
+    rows = [*CSV_ROWS]
+    rows[1] = rows[1].replace(",ok", ',"oops')  # row 3; rows 4 and 5 follow
+    assert _addressed(fixture_db, _csv(*rows, newline=newline)) == [(3, "format-error")]
+    rows[3] = rows[3].replace(",ok", ',"closes later"')  # a later quote does not hide it
+    assert _addressed(fixture_db, _csv(*rows, newline=newline)) == [(3, "format-error")]
+
+
+@pytest.mark.parametrize(("separator", "word"), [(";", "semicolons"), ("\t", "tabs")])
+def test_other_separators_with_a_comma_in_a_label_are_named(
+    fixture_db: duckdb.DuckDBPyConnection, separator: str, word: str
+) -> None:
+    # The header splits on its one comma into two cells, neither a known column: still
+    # the separator is named, not "header not found", and nothing is read as one column.
+    header = HEADER.replace(",", separator).replace("update", '"update, notes"')
+    data = _csv(CSV_ROWS[0].replace(",", separator), header=header)
+    result = ingest.import_file(fixture_db, "updates", "u.csv", data)
+    assert [(p.row, p.code) for p in result.errors] == [(1, "format-error")]
+    assert word in result.errors[0].message
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_data_row_in_other_separators_is_addressed(
+    fixture_db: duckdb.DuckDBPyConnection, separator: str
+) -> None:
+    rows = [*CSV_ROWS]
+    rows[2] = rows[2].replace(",", separator)  # row 4
+    assert _addressed(fixture_db, _csv(*rows)) == [(4, "missing-cell")]
+
+
+def test_title_rows_with_commas_above_the_header_are_named(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    data = b"RASSO tracker, January 2022,,,\n\n" + _csv(*CSV_ROWS)
+    result = ingest.import_file(fixture_db, "updates", "u.csv", data)
+    assert [(p.row, p.code) for p in result.errors] == [(1, "format-error")]
+    assert "row 3 looks like the header" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [("header", [1]), ("row 3", [3]), ("rows 3 and 5, many", [3, 5]), ("after 8 kB", [5])],
+)
+def test_nul_bytes_are_addressed_to_their_rows(
+    fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path, where: str, expected: list[int]
+) -> None:
+    rows, header = [*CSV_ROWS], HEADER
+    if where == "header":
+        header = HEADER.replace("status", "sta\x00tus")
+    elif where == "row 3":
+        rows[1] = rows[1].replace("ok", "o\x00k")
+    elif where.startswith("rows 3 and 5"):
+        rows[1] = rows[1].replace("ok", "o\x00k" * 50)
+        rows[3] = rows[3].replace("ok", "\x00ok")
+    else:  # past the first 8 kB, the part looked at to tell text from binary data
+        header = HEADER + ",notes"
+        rows = [rows[0] + "," + "n" * 9000, rows[1] + ",", rows[2] + ",", rows[3] + ",\x00"]
+    data = _csv(*rows, header=header)
+    assert _addressed(fixture_db, data) == [(row, "encoding-error") for row in expected]
+    path = tmp_path / "nul.csv"  # from a path DuckDB reads the file itself: the same answer
+    path.write_bytes(data)
+    result = ingest.import_path(fixture_db, "updates", path)
+    assert [(p.row, p.code) for p in result.errors] == [(r, "encoding-error") for r in expected]
