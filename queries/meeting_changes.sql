@@ -17,15 +17,8 @@ previous as (
         and m.held_on < t.held_on
 ),
 followed as (
-    select r.rec_id
-    from recommendations as r
-    join this_meeting as t
-        on r.body = t.body
-    union
-    select u.rec_id
-    from effective_updates as u
-    join this_meeting as t
-        on u.meeting_body = t.body
+    select rec_id
+    from recommendations_followed_at($meeting_id)
 ),
 chosen as (
     select r.rec_id, r.report_code

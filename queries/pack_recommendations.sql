@@ -7,15 +7,8 @@ with this_meeting as (
     where meeting_id = $meeting_id
 ),
 followed as (
-    select r.rec_id
-    from recommendations as r
-    join this_meeting as t
-        on r.body = t.body
-    union
-    select u.rec_id
-    from effective_updates as u
-    join this_meeting as t
-        on u.meeting_body = t.body
+    select rec_id
+    from recommendations_followed_at($meeting_id)
 ),
 addressed as (
     select rec_id, string_agg(addressee || ' (' || scope || ')', '; ' order by position)

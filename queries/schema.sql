@@ -158,6 +158,20 @@ from (
 join meetings as m using (meeting_id)
 where u.newest = 1;
 
+-- The recommendations a meeting's body follows: those it owns, and those reported to it.
+create macro recommendations_followed_at(meeting) as table
+select r.rec_id
+from recommendations as r
+join meetings as m
+    on r.body = m.body
+where m.meeting_id = meeting
+union
+select u.rec_id
+from effective_updates as u
+join meetings as m
+    on u.meeting_body = m.body
+where m.meeting_id = meeting;
+
 create macro london_today() as cast(timezone('Europe/London', now()) as date);
 
 -- The position of every recommendation as at a date: its latest update at a meeting
