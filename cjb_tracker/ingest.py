@@ -78,6 +78,11 @@ def import_path(
     return import_file(con, kind, path.name, data, source=path, **options)
 
 
+def _require_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
+
+
 def _refuse_unread(
     con: duckdb.DuckDBPyConnection,
     kind: str,
@@ -90,8 +95,7 @@ def _refuse_unread(
 ) -> ImportResult:
     """Reject a file without reading it whole; the rejection is recorded (with the file's
     SHA-256, hashed in chunks) unless this is a dry run."""
-    if kind not in KINDS:
-        raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
+    _require_kind(kind)
     result = ImportResult("rejected", errors=[problem])
     if not dry_run:
         with path.open("rb") as handle:
@@ -115,8 +119,7 @@ def import_file(
     source: Path | None = None,
 ) -> ImportResult:
     """Check the file; unless it is a dry run or has errors, write it as one batch."""
-    if kind not in KINDS:
-        raise TrackerError(f"Unknown kind of file '{kind}': use one of {', '.join(KINDS)}.")
+    _require_kind(kind)
     sha256 = hashlib.sha256(data).hexdigest()
     if dry_run:
         return _check_and_write(

@@ -8,10 +8,5 @@ select
     count(*) filter (where s.status = 'Closure proposed') as closure_proposed,
     count(*) filter (where s.is_open and s.due is null) as no_due_date
 from status_as_at($as_at) as s
-where ($report is null or s.report_code = $report)
-    and ($body is null or s.body = $body)
-    and ($lead is null or s.lead = $lead)
-    and ($addressee is null or s.rec_id in (
-        select rec_id
-        from recommendation_addressees
-        where addressee = $addressee));
+where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+        $report, $body, $lead, $addressee);

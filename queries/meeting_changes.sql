@@ -25,13 +25,8 @@ chosen as (
     from recommendations as r
     semi join followed
         using (rec_id)
-    where ($report is null or r.report_code = $report)
-        and ($body is null or r.body = $body)
-        and ($lead is null or r.lead = $lead)
-        and ($addressee is null or r.rec_id in (
-            select rec_id
-            from recommendation_addressees
-            where addressee = $addressee))
+    where matches_filters(r.rec_id, r.report_code, r.body, r.lead,
+        $report, $body, $lead, $addressee)
 ),
 now_position as (
     select *

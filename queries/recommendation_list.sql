@@ -23,13 +23,8 @@ join recommendations as r
     using (rec_id)
 left join addressed as a
     using (rec_id)
-where ($report is null or s.report_code = $report)
-    and ($body is null or s.body = $body)
-    and ($lead is null or s.lead = $lead)
-    and ($addressee is null or s.rec_id in (
-        select rec_id
-        from recommendation_addressees
-        where addressee = $addressee))
+where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+        $report, $body, $lead, $addressee)
     and ($search is null
         or contains(lower(concat_ws(' ', s.rec_id, s.title, r.text, s.lead, a.addressees)),
             lower(trim($search))))

@@ -158,6 +158,16 @@ from (
 join meetings as m using (meeting_id)
 where u.newest = 1;
 
+-- Whether a recommendation passes the dashboard's shared filters (a null filter passes all).
+create macro matches_filters(rec, report_code, body, lead, f_report, f_body, f_lead, f_addressee) as
+    (f_report is null or report_code = f_report)
+    and (f_body is null or body = f_body)
+    and (f_lead is null or lead = f_lead)
+    and (f_addressee is null or rec in (
+        select rec_id
+        from recommendation_addressees
+        where addressee = f_addressee));
+
 -- The recommendations a meeting's body follows: those it owns, and those reported to it.
 create macro recommendations_followed_at(meeting) as table
 select r.rec_id

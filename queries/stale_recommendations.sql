@@ -29,11 +29,6 @@ where s.is_open
             using (meeting_id)
         where u.rec_id = s.rec_id
             and m.body = s.body)
-    and ($report is null or s.report_code = $report)
-    and ($body is null or s.body = $body)
-    and ($lead is null or s.lead = $lead)
-    and ($addressee is null or s.rec_id in (
-        select rec_id
-        from recommendation_addressees
-        where addressee = $addressee))
+    and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+        $report, $body, $lead, $addressee)
 order by s.last_update_on nulls first, s.report_code, s.number;

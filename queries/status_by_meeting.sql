@@ -12,13 +12,8 @@ chosen as (
     from recommendations as r
     left join reports as p
         on p.report_code = r.report_code
-    where ($report is null or r.report_code = $report)
-        and ($body is null or r.body = $body)
-        and ($lead is null or r.lead = $lead)
-        and ($addressee is null or r.rec_id in (
-            select rec_id
-            from recommendation_addressees
-            where addressee = $addressee))
+    where matches_filters(r.rec_id, r.report_code, r.body, r.lead,
+        $report, $body, $lead, $addressee)
 ),
 positions as (
     select
