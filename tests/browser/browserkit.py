@@ -1,0 +1,100 @@
+"""What the browser tests share: a real `streamlit run` on a database file of the test's own,
+Debian's chromium, and waits for a page to have finished drawing. Full-page screenshots go to
+test-artifacts/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cjb_tracker import ingest, seed, store
+
+ROOT = Path(__file__).parents[2]
+DATA = ROOT / "tests" / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+FIXTURE_FILES = [
+    ("meetings", "meetings.csv"),
+    ("recommendations", "leads.csv"),
+    ("updates", "updates_jul.csv"),
+    ("updates", "updates_oct.csv"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build_database(path: Path) -> None:
+    """The seed from the source letter plus the test fixture files (tests/data)."""
+    con = store.connect(path)
+    try:
+        seed.init_database(con)
+        for kind, name in FIXTURE_FILES:
+            result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
+            assert result.status == "committed", result.errors
+    finally:
+        con.close()
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy in 30 s")
+
+
+@contextmanager
+def running_dashboard(db: Path, **env: str) -> Iterator[str]:
+    """`streamlit run dashboard.py` on `db`, headless on a free local port; yields its URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    environment = {**os.environ, "CJB_TRACKER_DB": str(db), **env}
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def settle(tab: Any) -> None:
+    """Wait until the script run has finished and the page stopped changing."""
+    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    tab.wait_for_timeout(800)  # tables and charts draw after the run
+
+
+def screenshot(tab: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
