@@ -7,6 +7,8 @@
 
 create sequence batch_seq start 1;
 create sequence record_seq start 1;
+create sequence user_record_seq start 1;
+create sequence audit_seq start 1;
 
 create table bodies (
     body varchar primary key,
@@ -85,7 +87,8 @@ create table updates (
     reported_by varchar,
     batch_id integer not null,
     recorded_at timestamptz not null default now(),
-    source_row integer
+    source_row integer,
+    kind varchar not null default 'update'  -- update (a lead's report) | decision (the Board's)
 );
 
 create table statuses (
@@ -144,14 +147,31 @@ from (
 )
 where newest = 1;
 
--- One row per recommendation and meeting: a later upload supersedes an earlier one.
+-- What stands for each recommendation at each meeting: the Board's closure decision if it
+-- made one there, else the latest report (a later upload supersedes an earlier one).
 create view effective_updates as
 select u.update_id, u.rec_id, u.meeting_id, m.body as meeting_body, m.held_on,
     u.status, u.rag, u.narrative, u.next_steps, u.revised_due, u.revision_reason,
-    u.evidence, u.reported_by, u.batch_id, u.recorded_at
+    u.evidence, u.reported_by, u.batch_id, u.recorded_at, u.kind
 from (
     select u.*,
-        row_number() over (partition by u.rec_id, u.meeting_id order by u.update_id desc) as newest
+        row_number() over (partition by u.rec_id, u.meeting_id
+            order by u.kind = 'decision' desc, u.update_id desc) as newest
+    from updates as u
+    semi join live_batches as b on u.batch_id = b.batch_id
+) as u
+join meetings as m using (meeting_id)
+where u.newest = 1;
+
+-- A recommendation's history: at each meeting, the latest report and the Board's decision.
+create view update_history as
+select u.update_id, u.rec_id, u.meeting_id, m.body as meeting_body, m.held_on,
+    u.status, u.rag, u.narrative, u.next_steps, u.revised_due, u.revision_reason,
+    u.evidence, u.reported_by, u.batch_id, u.recorded_at, u.kind
+from (
+    select u.*,
+        row_number() over (partition by u.rec_id, u.meeting_id, u.kind order by u.update_id desc)
+            as newest
     from updates as u
     semi join live_batches as b on u.batch_id = b.batch_id
 ) as u
@@ -292,3 +312,40 @@ create macro date_problem(x) as
 
 -- A date as the tracker prints it: 13 Sep 2021.
 create macro uk_date(d) as strftime(d, '%-d %b %Y');
+
+
+-- Who may sign in, and as what. Append-only like the rest: adding, changing, disabling or
+-- assigning a user writes a new record; the newest record of a username is the user.
+create table user_records (
+    record_id bigint primary key,      -- nextval('user_record_seq') (no default: restore re-creates sequences)
+    username varchar not null,        -- lower case
+    display_name varchar not null,
+    email varchar,                    -- lower case; matched for single sign-on
+    role varchar not null check (role in ('member', 'lead', 'chair')),
+    password_hash varchar,            -- bcrypt; null for single sign-on only
+    enabled boolean not null,
+    lead_names varchar[] not null default [],  -- a lead answers for recommendations with these leads
+    rec_ids varchar[] not null default [],     -- and for these recommendations
+    illustrative boolean not null default false,
+    recorded_by varchar not null,
+    recorded_at timestamptz not null default now()
+);
+
+create view users as
+select * exclude (newest)
+from (
+    select *, row_number() over (partition by username order by record_id desc) as newest
+    from user_records
+)
+where newest = 1;
+
+-- What was done, by whom, to what, and how it ended. Written once, never changed.
+create table audit_events (
+    event_id bigint primary key,       -- nextval('audit_seq')
+    occurred_at timestamptz not null default now(),
+    actor varchar not null,          -- a username, or what --by named on the command line
+    action varchar not null,         -- sign-in | import | undo | closure-proposal | closure-decision | export | user
+    target varchar,                  -- a file, a batch, a recommendation, a user
+    outcome varchar not null,        -- success | failure | committed | rejected | duplicate | refused | ...
+    detail varchar
+);
