@@ -112,6 +112,7 @@ def pages() -> list[Any]:
         st.Page("pages/3_meetings.py", title="Meetings", url_path="meetings"),
         st.Page("pages/4_overdue.py", title="Overdue", url_path="overdue"),
         st.Page("pages/5_upload.py", title="Upload", url_path="upload"),
+        st.Page("pages/9_accessibility.py", title="Accessibility", url_path="accessibility"),
     ]
 
 
@@ -239,8 +240,12 @@ def table_height(rows: int) -> int | Literal["auto"]:
     return "auto" if rows <= 10 else 38 + 35 * min(rows, 25)
 
 
-def chart_with_numbers(figure: Any, numbers: pd.DataFrame, key: str) -> None:
-    """A chart with its numbers as a table right under it."""
+def chart_with_numbers(
+    figure: Any, numbers: pd.DataFrame, key: str, summary: str | None = None
+) -> None:
+    """A chart with a sentence saying what it shows now, and its numbers as a table under it."""
+    if summary:
+        st.markdown(summary)
     st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
     st.caption("The numbers in the chart above")
     table(numbers, key=f"{key}_numbers")
