@@ -349,3 +349,10 @@ create table audit_events (
     outcome varchar not null,        -- success | failure | committed | rejected | duplicate | refused | ...
     detail varchar
 );
+
+-- Secrets the server makes for itself on first use, e.g. the key that signs session cookies.
+create table server_secrets (
+    name varchar primary key,
+    value varchar not null,
+    created_at timestamptz not null default now()
+);
