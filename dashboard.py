@@ -1,5 +1,6 @@
-"""The dashboard's entry: page set-up, the illustrative-data banner, navigation and the
-shared filters. Run with `make run` (streamlit run dashboard.py)."""
+"""The dashboard's entry: page set-up, sign-in, the navigation the user's role allows, the
+illustrative-data banner and the shared filters. Run with `make run` (streamlit run
+dashboard.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from cjb_tracker import web
 
 st.set_page_config(page_title="CJB recommendations tracker", page_icon="📋", layout="wide")
 
-page = st.navigation(web.pages())
+# Every page is registered (so a page the role may not open answers with a refusal); the
+# sidebar lists only the pages the signed-in user may open.
+page = st.navigation(web.pages(), position="hidden")
 with web.user_errors():
-    web.illustrative_banner()
-    if page.title in web.FILTERED_PAGES:
-        web.sidebar_filters()
-    web.run_framed(page)
+    user = web.signed_in_user()
+    web.write_session_cookie()
+    if user is None:
+        web.sign_in_page()
+    else:
+        web.sidebar_navigation(user)
+        web.illustrative_banner()
+        if page.title in web.FILTERED_PAGES:
+            web.sidebar_filters()
+        web.run_framed(page, user)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import ingest, packs, seed, store
+from cjb_tracker import audit, auth, decisions, ingest, packs, seed, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
@@ -60,7 +60,47 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--format", required=True, choices=packs.FORMATS)
     pack.add_argument("--out", required=True, type=Path, help="the file to write")
     _add_db(pack)
+    _add_by(pack)
+
+    decide = commands.add_parser("decide", help="record the Board's decision on a closure")
+    decide.add_argument("rec_id", help="the recommendation, e.g. RAPE1-R2")
+    decide.add_argument("--meeting", required=True, help="body and date, e.g. CJB:2022-04-13")
+    verdict = decide.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--accept", metavar="MINUTE", help="accepted, with the minute reference")
+    verdict.add_argument("--reject", metavar="REASON", help="not accepted, with the reason")
+    _add_db(decide)
+    _add_by(decide)
+
+    _add_user_commands(commands)
     return parser
+
+
+def _add_user_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    user = commands.add_parser("user", help="manage who may sign in to the dashboard")
+    users = user.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="add a user (asks for the password)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown, e.g. 'DS Patel'")
+    add.add_argument("--role", required=True, choices=auth.ROLES)
+    add.add_argument("--email", help="for single sign-on; without --password-stdin, no password")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    listing = users.add_parser("list", help="list the users")
+    disable = users.add_parser("disable", help="stop a user signing in")
+    disable.add_argument("username")
+    enable = users.add_parser("enable", help="let a disabled user sign in again")
+    enable.add_argument("username")
+    password = users.add_parser("set-password", help="set a user's password (asks for it)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true")
+    assign = users.add_parser("assign", help="set what a lead answers for")
+    assign.add_argument("username")
+    assign.add_argument(
+        "--lead", action="append", default=None, help="a lead name as in the recommendations"
+    )
+    assign.add_argument("--rec", action="append", default=None, help="a recommendation id")
+    for sub in (add, listing, disable, enable, password, assign):
+        _add_db(sub)
+        _add_by(sub)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import" and not args.file.is_file():
         print(f"cjb-tracker: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command in {"import", "undo", "backup", "export"} and not path.exists():
+    if args.command != "restore" and not path.exists():
         raise TrackerError(f"There is no database at {path}. Create it with: cjb-tracker init")
     con = store.connect(path)
     try:
@@ -98,7 +138,11 @@ def _run(args: argparse.Namespace) -> int:
                 con, args.kind, args.file, imported_by=_who(args.by), dry_run=args.dry_run
             )
             return _report(result, args.json)
-        if args.command == "undo":
+        if args.command == "user":
+            _user(con, args)
+        elif args.command == "decide":
+            _decide(con, args)
+        elif args.command == "undo":
             ingest.undo_batch(con, args.batch_id, _who(args.by))
             print(f"Batch {args.batch_id} is undone; the views no longer include it.")
         elif args.command == "backup":
@@ -106,12 +150,63 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Backed up {path} to {args.directory}.")
         elif args.command == "export":
             _export_pack(con, args.meeting, args.format, args.out)
+            audit.record_alone(con, _who(args.by), "export", args.meeting, "success", args.format)
         elif args.command == "restore":
             store.restore(con, args.directory)
             print(f"Restored {args.directory} into {path}.")
     finally:
         con.close()
     return EXIT_DONE
+
+
+def _decide(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
+    decision = decisions.Decision(
+        args.rec_id,
+        packs.meeting_id_of(args.meeting),
+        accepted=args.accept is not None,
+        minute=args.accept,
+        reason=args.reject,
+    )
+    batch_id = decisions.decide(con, _who(args.by), decision)
+    verdict = "accepted: Complete" if decision.accepted else "not accepted: back to In progress"
+    print(f"Recorded as batch {batch_id}: the closure of {decision.rec_id.upper()} {verdict}.")
+
+
+def _user(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
+    chair = auth.operator(_who(args.by))
+    command = args.user_command
+    if command == "list":
+        for u in auth.list_users(con):
+            leads = "; ".join(u.lead_names + u.rec_ids)
+            state = "enabled" if u.enabled else "disabled"
+            print(f"{u.username}\t{u.display_name}\t{u.role}\t{u.email or '-'}\t{state}\t{leads}")
+        return
+    if command == "add":
+        password = _password(args.password_stdin) if args.password_stdin or not args.email else None
+        added = auth.add_user(
+            con, chair, args.username, args.name, args.role, password=password, email=args.email
+        )
+        print(f"Added {added.username} ({added.display_name}) as {added.role}.")
+    elif command in {"disable", "enable"}:
+        auth.set_enabled(con, chair, args.username, command == "enable")
+        print(f"{args.username} is {command}d.")
+    elif command == "set-password":
+        auth.set_password(con, chair, args.username, _password(args.password_stdin))
+        print(f"The password of {args.username} is changed.")
+    elif command == "assign":
+        lead_names = None if args.lead is None else tuple(args.lead)
+        rec_ids = None if args.rec is None else tuple(args.rec)
+        auth.assign(con, chair, args.username, lead_names=lead_names, rec_ids=rec_ids)
+        print(f"{args.username} now answers for what was assigned.")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise TrackerError("The two passwords differ; nothing was changed.")
+    return first
 
 
 def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Path) -> None:

@@ -1,7 +1,9 @@
 """Import an uploaded file: stage it, check it with SQL, and write it whole or not at all.
 
-Every import, rejected or not, is recorded in import_batches. The same file (by SHA-256)
-already committed adds nothing. The work on the data is done in DuckDB: the file is
+Every import, rejected or not, is recorded in import_batches and in the audit trail. The
+same file (by SHA-256) already committed adds nothing. The acting user's role decides what
+may be imported: a lead only updates, only for the recommendations they lead, and never a
+closure (they propose it; the Board decides). The work on the data is done in DuckDB: the file is
 staged as text, the checks are queries/check_*.sql and problems_*.sql, the write is
 queries/insert_*.sql.
 """
@@ -19,7 +21,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cjb_tracker import store, vocab
+from cjb_tracker import audit, auth, store, vocab
+from cjb_tracker.auth import User
 from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.formats import FORMATS, KINDS
 from cjb_tracker.problems import Problem, sort_key
@@ -89,22 +92,42 @@ def _refuse_unread(
     path: Path,
     problem: Problem,
     *,
-    imported_by: str = "unknown",
+    imported_by: User | str = "unknown",
     dry_run: bool = False,
     **_: Any,
 ) -> ImportResult:
     """Reject a file without reading it whole; the rejection is recorded (with the file's
     SHA-256, hashed in chunks) unless this is a dry run."""
     _require_kind(kind)
+    actor = _allowed(con, kind, path.name, imported_by, dry_run)
     result = ImportResult("rejected", errors=[problem])
     if not dry_run:
         with path.open("rb") as handle:
             sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
         with _one_writer():
             result.batch_id = _record_batch(
-                con, kind, path.name, sha256, imported_by, "rejected", errors=1
+                con, kind, path.name, sha256, actor.username, "rejected", errors=1
             )
     return result
+
+
+def _allowed(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    imported_by: User | str,
+    dry_run: bool,
+) -> User:
+    """The acting user, when their role may import this kind of file; a refusal of a real
+    import is audited."""
+    actor = auth.acting(imported_by)
+    try:
+        auth.require(actor, f"import-{kind}")
+    except TrackerError as refused:
+        if not dry_run:
+            audit.record_alone(con, actor.username, "import", file_name, "refused", str(refused))
+        raise
+    return actor
 
 
 def import_file(
@@ -113,21 +136,24 @@ def import_file(
     file_name: str,
     data: bytes,
     *,
-    imported_by: str = "unknown",
+    imported_by: User | str = "unknown",
     dry_run: bool = False,
     illustrative: bool = False,
     source: Path | None = None,
 ) -> ImportResult:
-    """Check the file; unless it is a dry run or has errors, write it as one batch."""
+    """Check the file; unless it is a dry run or has errors, write it as one batch.
+    `imported_by` is the signed-in user, or a name given on the command line (which acts
+    with chair rights: see auth.operator)."""
     _require_kind(kind)
+    actor = _allowed(con, kind, file_name, imported_by, dry_run)
     sha256 = hashlib.sha256(data).hexdigest()
     if dry_run:
         return _check_and_write(
-            con, kind, file_name, data, sha256, imported_by, True, illustrative, source
+            con, kind, file_name, data, sha256, actor, True, illustrative, source
         )
     with _one_writer():
         if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
-            batch = _record_batch(con, kind, file_name, sha256, imported_by, "duplicate")
+            batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
             return ImportResult(
                 "duplicate",
                 batch_id=batch,
@@ -141,7 +167,7 @@ def import_file(
                 ],
             )
         result = _check_and_write(
-            con, kind, file_name, data, sha256, imported_by, False, illustrative, source
+            con, kind, file_name, data, sha256, actor, False, illustrative, source
         )
         if result.status == "rejected":
             result.batch_id = _record_batch(
@@ -149,7 +175,7 @@ def import_file(
                 kind,
                 file_name,
                 sha256,
-                imported_by,
+                actor.username,
                 "rejected",
                 result.rows,
                 0,
@@ -193,7 +219,7 @@ def _check_and_write(
     file_name: str,
     data: bytes,
     sha256: str,
-    imported_by: str,
+    actor: User,
     dry_run: bool,
     illustrative: bool,
     source: Path | None,
@@ -207,7 +233,7 @@ def _check_and_write(
         except Rejected as rejected:
             return ImportResult("rejected", errors=rejected.problems)
         with store.begun(cur):
-            result = _check_in(cur, kind, staged, imported_by, dry_run)
+            result = _check_in(cur, kind, staged, actor, dry_run)
             batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
             before = _count_records(cur, kind)
             store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
@@ -218,7 +244,7 @@ def _check_and_write(
                 kind,
                 file_name,
                 sha256,
-                imported_by,
+                actor.username,
                 "committed",
                 result.rows,
                 inserted,
@@ -226,6 +252,7 @@ def _check_and_write(
                 len(result.warnings),
                 illustrative,
             )
+            _audit_commit(cur, actor, kind, file_name, batch_id, result)
     except _RolledBack as rolled_back:
         return rolled_back.result
     finally:
@@ -243,12 +270,36 @@ class _RolledBack(Exception):
         self.result = result
 
 
+def _audit_commit(
+    cur: duckdb.DuckDBPyConnection,
+    actor: User,
+    kind: str,
+    file_name: str,
+    batch_id: int,
+    result: ImportResult,
+) -> None:
+    """The commit's audit events, in its transaction: the import, and each closure the
+    file proposes (one event per recommendation, for the Board's decision)."""
+    detail = f"batch {batch_id}: {result.rows} row(s)"
+    audit.record(cur, actor.username, "import", file_name, "committed", detail)
+    if kind != "updates":
+        return
+    proposed = cur.execute(
+        "select rec_id, meeting_id from checked where status = 'Closure proposed' order by rec_id"
+    ).fetchall()
+    for rec_id, meeting_id in proposed:
+        audit.record(
+            cur, actor.username, "closure-proposal", rec_id, "committed",
+            f"for {meeting_id}, batch {batch_id}",
+        )  # fmt: skip
+
+
 def _check_in(
-    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, imported_by: str, dry_run: bool
+    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, actor: User, dry_run: bool
 ) -> ImportResult:
     """Check the staged file inside the import's transaction; raise _RolledBack when it
     must not be written (problems found, or a dry run)."""
-    errors, warnings = _check(cur, kind, staged, imported_by)
+    errors, warnings = _check(cur, kind, staged, actor)
     preview = cur.execute("select * from checked order by row_number limit 500").df()
     result = ImportResult(
         "valid", rows=staged.rows, errors=errors, warnings=warnings, preview=preview
@@ -261,13 +312,24 @@ def _check_in(
 
 
 def _check(
-    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, imported_by: str
+    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, actor: User
 ) -> tuple[list[Problem], list[Problem]]:
     _register_vocabularies(cur)
-    store.run_script(cur, f"check_{kind}", imported_by=imported_by)
-    found = cur.execute(store.load_query(f"problems_{kind}"), {"missing": staged.missing})
+    store.run_script(cur, f"check_{kind}", imported_by=actor.display_name)
+    found = cur.execute(
+        store.load_query(f"problems_{kind}"), {"missing": staged.missing}
+    ).fetchall()
+    if kind == "updates":
+        found += cur.execute(
+            store.load_query("problems_updates_authority"),
+            {
+                "is_lead": actor.role == "lead",
+                "lead_names": list(actor.lead_names),
+                "rec_ids": list(actor.rec_ids),
+            },
+        ).fetchall()
     errors, warnings = list(staged.errors), list(staged.warnings)
-    for row, column, code, message, is_warning in found.fetchall():
+    for row, column, code, message, is_warning in found:
         (warnings if is_warning else errors).append(Problem(row, column, code, message))
     return sorted(errors, key=sort_key), sorted(warnings, key=sort_key)
 
@@ -336,6 +398,8 @@ def _record_batch(
             warnings,
             False,
         )
+        detail = f"batch {batch_id}" + (f": {errors} problem(s)" if errors else "")
+        audit.record(cur, imported_by, "import", file_name, status, detail)
     return batch_id
 
 
@@ -373,8 +437,17 @@ def _insert_batch(
     )
 
 
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) -> None:
-    """Mark a committed batch reverted; every view then ignores what it wrote."""
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | str) -> None:
+    """Mark a committed batch reverted (recorded: who and when); every view then ignores
+    what it wrote. Only the chair may undo."""
+    actor = auth.acting(undone_by)
+    try:
+        auth.require(actor, "undo")
+    except TrackerError as refused:
+        audit.record_alone(
+            con, actor.username, "undo", f"batch {batch_id}", "refused", str(refused)
+        )
+        raise
     with _one_writer(UNDONE_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
         status = store.scalar(
             cur, "select status from import_batches where batch_id = ?", [batch_id]
@@ -395,6 +468,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) ->
         cur.execute(
             "update import_batches set status = 'reverted', reverted_by = ?, reverted_at = now()"
             " where batch_id = ?",
-            [undone_by, batch_id],
+            [actor.username, batch_id],
         )
+        audit.record(cur, actor.username, "undo", f"batch {batch_id}", "success")
     _checkpoint(con)

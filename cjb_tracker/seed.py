@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import store
+from cjb_tracker import auth, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult, import_path
 
@@ -14,6 +14,14 @@ SEED = store.ROOT / "data" / "seed"
 DEMO = store.ROOT / "data" / "demo"
 SOURCE_LETTER = "Source letter (PCC, 13 Sep 2021)"
 DEMO_AUTHOR = "Demo data (illustrative)"
+# Demo accounts, one per role: listed in the README and on the sign-in page as demo-only.
+# A real installation has no accounts until the chair adds them (cjb-tracker user add).
+DEMO_PASSWORDS = {
+    "chair": "demo-chair-password",
+    "lead": "demo-lead-password",
+    "member": "demo-member-password",
+}
+DEMO_LEAD = "ISVA Service Manager"
 
 
 def init_database(con: duckdb.DuckDBPyConnection, demo: bool = False) -> list[ImportResult]:
@@ -46,7 +54,27 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
     """Illustrative meetings, leads, due dates, a second report and updates."""
     files = [("meetings", DEMO / "meetings.csv"), ("recommendations", DEMO / "recommendations.csv")]
     files += [("updates", path) for path in sorted((DEMO / "updates").glob("*.csv"))]
-    return [_must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in files]
+    results = [
+        _must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in files
+    ]
+    _demo_accounts(con)
+    return results
+
+
+def _demo_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    setter = auth.operator(DEMO_AUTHOR)
+    names = {"chair": "Demo Chair", "lead": f"Demo Lead ({DEMO_LEAD})", "member": "Demo Member"}
+    for role, password in DEMO_PASSWORDS.items():
+        auth.add_user(
+            con,
+            setter,
+            f"demo-{role}",
+            names[role],
+            role,
+            password=password,
+            lead_names=(DEMO_LEAD,) if role == "lead" else (),
+            illustrative=True,
+        )
 
 
 def _must_commit(

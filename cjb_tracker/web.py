@@ -1,5 +1,6 @@
 """The one Streamlit adapter in the library: the cached connection, cached query results,
-the shared sidebar filters, and the few rendering helpers every page uses.
+who is signed in, the navigation their role allows, the shared sidebar filters, and the
+few rendering helpers every page uses.
 
 Only this module (plus dashboard.py and pages/) may import streamlit; import-linter checks it.
 """
@@ -19,8 +20,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import ingest, packs, store, views
-from cjb_tracker.errors import TrackerError
+from cjb_tracker import audit, auth, decisions, ingest, packs, seed, store, views
+from cjb_tracker.auth import User
+from cjb_tracker.errors import NotAllowed, TrackerError
 from cjb_tracker.ingest import ImportResult
 
 FILTER_KEYS = ("report", "body", "addressee", "lead")
@@ -63,28 +65,208 @@ def clear_caches() -> None:
     _dry_run.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _dry_run(path: str, kind: str, file_name: str, data: bytes) -> ImportResult:
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
+def _dry_run(path: str, kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
     return ingest.import_file(
-        _connection(path), kind, file_name, data, dry_run=True, imported_by="preview"
+        _connection(path), kind, file_name, data, dry_run=True, imported_by=user
     )
 
 
-def check_upload(kind: str, file_name: str, data: bytes) -> ImportResult:
-    """Validate a file without writing anything (cached per file while the data is unchanged)."""
-    return _dry_run(str(store.db_path()), kind, file_name, data)
+def check_upload(kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
+    """Validate a file as this user would import it, writing nothing (cached per file and
+    user while the data is unchanged)."""
+    return _dry_run(str(store.db_path()), kind, file_name, data, user)
 
 
-def commit_upload(kind: str, file_name: str, data: bytes, imported_by: str) -> ImportResult:
+def commit_upload(kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
     """Import the file for real, then clear the caches so every page shows the new state."""
-    result = ingest.import_file(connection(), kind, file_name, data, imported_by=imported_by)
+    result = ingest.import_file(connection(), kind, file_name, data, imported_by=user)
     clear_caches()
     return result
 
 
-def undo_batch(batch_id: int, undone_by: str) -> None:
-    ingest.undo_batch(connection(), batch_id, undone_by)
+def undo_batch(batch_id: int, user: User) -> None:
+    ingest.undo_batch(connection(), batch_id, user)
     clear_caches()
+
+
+def decide_closure(decision: decisions.Decision, user: User) -> int:
+    batch_id = decisions.decide(connection(), user, decision)
+    clear_caches()
+    return batch_id
+
+
+# --- Who is signed in -----------------------------------------------------------------
+
+SESSION_KEY = "signed_in"
+_NOTICE_KEY = "sign_in_notice"
+_USER: ContextVar[User | None] = ContextVar("signed_in_user", default=None)
+
+
+def single_sign_on() -> bool:
+    """Whether an identity provider is configured ([auth] in .streamlit/secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
+
+
+def signed_in_user() -> User | None:
+    """The user this browser session is signed in as, checked against the database on
+    every run (a disabled account is signed out at once), or None."""
+    session = st.session_state.get(SESSION_KEY)
+    if session is None and not st.session_state.get("signed_out"):
+        session = _cookie_session()
+    if session is None and single_sign_on() and st.user.is_logged_in:
+        session = _single_sign_on_session()
+    if not isinstance(session, auth.Session):
+        return None
+    if session.expired():
+        _sign_out("Your session ended after a time without use. Sign in again.")
+        return None
+    user = auth.get_user(connection(), session.username)
+    if user is None or not user.enabled:
+        _sign_out("Your account is disabled. Ask the chair or secretariat.")
+        return None
+    session.touch()
+    return user
+
+
+def _cookie_session() -> auth.Session | None:
+    """The session a reload or a new tab carries in its signed cookie."""
+    token = st.context.cookies.get(auth.COOKIE)
+    if not token:
+        return None
+    session = auth.session_from_token(auth.cookie_secret(connection()), token)
+    if session is not None:
+        st.session_state[SESSION_KEY] = session
+    return session
+
+
+def _start_session(user: User) -> None:
+    """Signed in: remember it in this browser session and, by a signed cookie, in the
+    browser (written by write_session_cookie on the next run)."""
+    session = auth.Session(user.username)
+    st.session_state[SESSION_KEY] = session
+    st.session_state.pop("signed_out", None)
+    st.session_state["cookie_to_write"] = auth.session_token(
+        auth.cookie_secret(connection()), session
+    )
+
+
+def write_session_cookie() -> None:
+    """Write (or, after signing out, clear) the session cookie in the browser, once."""
+    token = st.session_state.pop("cookie_to_write", None)
+    if token is None:
+        return
+    age = int(auth.SESSION_LIMIT.total_seconds()) if token else 0
+    st.html(
+        "<script>document.cookie = "
+        f"'{auth.COOKIE}={token}; path=/; max-age={age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _single_sign_on_session() -> auth.Session | None:
+    claimed = st.user.get("email")
+    email = claimed if isinstance(claimed, str) else None
+    if st.session_state.get("sso_refused") == (email or ""):
+        return None  # refused once this session (and audited): not again on every rerun
+    try:
+        user = auth.sign_in_by_email(connection(), email)
+    except NotAllowed as refused:
+        st.session_state["sso_refused"] = email or ""
+        st.session_state[_NOTICE_KEY] = str(refused)
+        return None
+    _start_session(user)
+    session: auth.Session = st.session_state[SESSION_KEY]
+    return session
+
+
+def _sign_out(notice: str | None = None) -> None:
+    st.session_state.pop(SESSION_KEY, None)
+    st.session_state["signed_out"] = True  # the cookie this session opened with no longer counts
+    st.session_state["cookie_to_write"] = ""  # and is cleared in the browser
+    if notice:
+        st.session_state[_NOTICE_KEY] = notice
+
+
+def sign_out() -> None:
+    """Forget the session (and the identity provider's, with single sign-on)."""
+    _sign_out("You are signed out.")
+    if single_sign_on() and st.user.is_logged_in:
+        st.logout()
+
+
+def current_user() -> User:
+    """The signed-in user the page runs for (set by dashboard.py through run_framed)."""
+    user = _USER.get()
+    if user is None:
+        raise NotAllowed("Sign in to see this page.")
+    return user
+
+
+def require_permission(permission: str) -> User:
+    """Called first by a page that only some roles may open: a refusal in words for the
+    others, and nothing else of the page."""
+    user = current_user()
+    try:
+        auth.require(user, permission)
+    except NotAllowed as refused:
+        st.error(str(refused))
+        st.stop()
+    return user
+
+
+def sign_in_page() -> None:
+    """The only thing shown until someone signs in. The URL is kept, so a shared link opens
+    its page after signing in."""
+    st.title("Sign in")
+    st.text("The tracker holds OFFICIAL information: sign in to see it.")
+    notice = st.session_state.pop(_NOTICE_KEY, None)
+    if notice:
+        st.warning(notice)
+    if single_sign_on():
+        if st.user.is_logged_in:
+            st.button("Sign out of your organisation account", on_click=st.logout)
+        else:
+            st.button("Sign in with your organisation account", type="primary", on_click=st.login)
+        st.subheader("Or with a tracker account")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input("Username", key="sign_in_username", autocomplete="username")
+        password = st.text_input(
+            "Password", type="password", key="sign_in_password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            user = auth.sign_in(connection(), username, password)
+        except NotAllowed as refused:
+            st.error(str(refused))
+        else:
+            _start_session(user)
+            st.rerun()
+    _demo_accounts()
+
+
+def _demo_accounts() -> None:
+    demo = [u for u in auth.list_users(connection()) if u.illustrative and u.enabled]
+    if demo:
+        st.info(
+            "**Demo accounts (illustrative data only; a real installation has none):**\n\n"
+            + "\n".join(
+                f"- {u.role}: username `{u.username}`, password `{seed.DEMO_PASSWORDS[u.role]}`"
+                for u in demo
+                if u.role in seed.DEMO_PASSWORDS
+            )
+        )
+
+
+def sidebar_account(user: User) -> None:
+    with st.sidebar:
+        st.text(f"Signed in as {user.label}")
+        st.button("Sign out", key="sign_out", on_click=sign_out)
 
 
 @contextmanager
@@ -98,31 +280,59 @@ def user_errors() -> Iterator[None]:
 
 # --- Pages ----------------------------------------------------------------------------
 
-# Pages that read the shared filters; the upload page does not.
+# Pages that read the shared filters; the others do not.
 FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue"})
+
+# (script, title, URL, the permission needed to open it: None for every signed-in user)
+PAGES = (
+    ("pages/1_overview.py", "Overview", "overview", None),
+    ("pages/2_recommendations.py", "Recommendations", "recommendations", None),
+    ("pages/3_meetings.py", "Meetings", "meetings", None),
+    ("pages/4_overdue.py", "Overdue", "overdue", None),
+    ("pages/5_upload.py", "Upload", "upload", "import-updates"),
+    ("pages/6_decisions.py", "Closure decisions", "decisions", "decide-closure"),
+    ("pages/7_audit.py", "Audit trail", "audit", "read-audit"),
+    ("pages/9_accessibility.py", "Accessibility", "accessibility", None),
+)
 
 _FRAMED: ContextVar[bool] = ContextVar("framed_by_dashboard", default=False)
 
 
 def pages() -> list[Any]:
-    """The dashboard's pages, each at a short URL that can be shared."""
+    """Every page, each at a short URL that can be shared. All are registered whatever the
+    role, so a page a role may not open answers with a refusal rather than "not found";
+    the sidebar lists only the pages the user may open (sidebar_navigation)."""
     return [
-        st.Page("pages/1_overview.py", title="Overview", url_path="overview", default=True),
-        st.Page("pages/2_recommendations.py", title="Recommendations", url_path="recommendations"),
-        st.Page("pages/3_meetings.py", title="Meetings", url_path="meetings"),
-        st.Page("pages/4_overdue.py", title="Overdue", url_path="overdue"),
-        st.Page("pages/5_upload.py", title="Upload", url_path="upload"),
-        st.Page("pages/9_accessibility.py", title="Accessibility", url_path="accessibility"),
+        st.Page(script, title=title, url_path=url, default=url == "overview")
+        for script, title, url, _ in PAGES
     ]
 
 
-def run_framed(page: Any) -> None:
-    """Run the chosen page inside dashboard.py (see require_dashboard)."""
-    token = _FRAMED.set(True)
+def visible_pages(user: User) -> list[Any]:
+    return [
+        page
+        for page, (_, _, _, needs) in zip(pages(), PAGES, strict=True)
+        if needs is None or user.may(needs)
+    ]
+
+
+def sidebar_navigation(user: User) -> None:
+    """The links to the pages this user may open, then who they are."""
+    with st.sidebar:
+        for page in visible_pages(user):
+            st.page_link(page)
+    sidebar_account(user)
+
+
+def run_framed(page: Any, user: User) -> None:
+    """Run the chosen page inside dashboard.py for the signed-in user (see
+    require_dashboard)."""
+    framed, signed_in = _FRAMED.set(True), _USER.set(user)
     try:
         page.run()
     finally:
-        _FRAMED.reset(token)
+        _FRAMED.reset(framed)
+        _USER.reset(signed_in)
 
 
 def require_dashboard() -> None:
@@ -261,8 +471,11 @@ def fact_grid(facts: list[tuple[str, str]], columns: int = 4) -> None:
 def update_cards(updates: pd.DataFrame) -> None:
     """Each update in a bordered card: who, when, what; every written part as plain text."""
     for _, update in updates.iterrows():
+        heading = views.update_heading(update)
+        if update.get("kind") == "decision":  # the Board's, recorded by the chair
+            heading = "Board decision · " + heading.replace("reported by", "recorded by")
         with st.container(border=True):
-            st.text(views.update_heading(update))
+            st.text(heading)
             for label, text in views.update_sections(update):
                 labelled_text(label, text)
 
@@ -278,8 +491,10 @@ def labelled_text(label: str, text: Any) -> None:
 
 def pack_downloads(meeting_id: str) -> None:
     """One download button per board-pack format; each file is made only when its button
-    is clicked (the PDF takes a few seconds of Chromium), on the process's connection."""
+    is clicked (the PDF takes a few seconds of Chromium), on the process's connection.
+    Each download is in the audit trail."""
     con = connection()
+    user = current_user()
     for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
         column.download_button(
             f"Board pack ({fmt.upper()})",
@@ -287,8 +502,13 @@ def pack_downloads(meeting_id: str) -> None:
             file_name=packs.file_name(meeting_id, fmt),
             mime=packs.MEDIA_TYPES[fmt],
             key=f"pack_{fmt}",
-            on_click="ignore",
+            on_click=record_export,
+            args=(user, meeting_id, f"board pack ({fmt})"),
         )
+
+
+def record_export(user: User, target: str, what: str) -> None:
+    audit.record_alone(connection(), user.username, "export", target, "success", what)
 
 
 # --- Upload ---------------------------------------------------------------------------
@@ -331,22 +551,22 @@ def show_check(kind: str, result: ImportResult) -> None:
         table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
 
 
-def upload_flow(kind: str, file_name: str, data: bytes, imported_by: str) -> None:
-    """Check the file and offer one commit; once it is committed, say so rather than
-    checking it again against the data it has just changed."""
+def upload_flow(kind: str, file_name: str, data: bytes, user: User) -> None:
+    """Check the file as this user would import it and offer one commit; once it is
+    committed, say so rather than checking it again against the data it has just changed."""
     committed = st.session_state.get("committed_sha") == hashlib.sha256(data).hexdigest()
-    result = None if committed else check_upload(kind, file_name, data)
+    result = None if committed else check_upload(kind, file_name, data, user)
     if result is not None:
         show_check(kind, result)
     st.header("3. Commit")
-    commit_button(kind, file_name, data, imported_by, result)
+    commit_button(kind, file_name, data, user, result)
 
 
 def commit_button(
-    kind: str, file_name: str, data: bytes, imported_by: str, result: ImportResult | None
+    kind: str, file_name: str, data: bytes, user: User, result: ImportResult | None
 ) -> None:
-    """One button that writes the file once: it is disabled while the file has errors or
-    no name is given, and after the file was committed."""
+    """One button that writes the file once: it is disabled while the file has errors,
+    and after the file was committed."""
     sha = hashlib.sha256(data).hexdigest()
     done = st.session_state.get("committed_sha") == sha
     st.button(
@@ -354,22 +574,20 @@ def commit_button(
         type="primary",
         key="commit",
         on_click=_commit,
-        args=(kind, file_name, data, imported_by, sha),
-        disabled=done or result is None or bool(result.errors) or not imported_by.strip(),
+        args=(kind, file_name, data, user, sha),
+        disabled=done or result is None or bool(result.errors),
     )
-    if not imported_by.strip():
-        st.caption("Give your name above to commit.")
     outcome = st.session_state.get("commit_outcome")
     if outcome:
         (st.success if outcome[0] == "committed" else st.warning)(outcome[1])
 
 
-def _commit(kind: str, file_name: str, data: bytes, imported_by: str, sha: str) -> None:
+def _commit(kind: str, file_name: str, data: bytes, user: User, sha: str) -> None:
     if st.session_state.get("committed_sha") == sha:  # a second click on the same file
         return
     st.session_state["committed_sha"] = sha
     try:
-        result = commit_upload(kind, file_name, data, imported_by.strip())
+        result = commit_upload(kind, file_name, data, user)
     except TrackerError as error:
         st.session_state["committed_sha"] = None
         st.session_state["commit_outcome"] = ("error", str(error))
@@ -380,7 +598,7 @@ def _commit(kind: str, file_name: str, data: bytes, imported_by: str, sha: str) 
     )
 
 
-def undo_controls(history: pd.DataFrame, undone_by: str) -> None:
+def undo_controls(history: pd.DataFrame, user: User) -> None:
     """Choose a committed upload and undo it (recorded; nothing is deleted)."""
     batches = views.undoable_batches(history)
     if not batches:
@@ -398,19 +616,19 @@ def undo_controls(history: pd.DataFrame, undone_by: str) -> None:
         "Undo this upload",
         key="undo",
         on_click=_undo,
-        args=(chosen, undone_by),
-        disabled=chosen is None or not undone_by.strip(),
+        args=(chosen, user),
+        disabled=chosen is None,
     )
     outcome = st.session_state.pop("undo_outcome", None)
     if outcome:
         (st.success if outcome[0] == "ok" else st.error)(outcome[1])
 
 
-def _undo(batch_id: int | None, undone_by: str) -> None:
+def _undo(batch_id: int | None, user: User) -> None:
     if batch_id is None:
         return
     try:
-        undo_batch(batch_id, undone_by.strip())
+        undo_batch(batch_id, user)
     except TrackerError as error:
         st.session_state["undo_outcome"] = ("error", str(error))
         return

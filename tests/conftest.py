@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from helpers import add_test_accounts
 
 from cjb_tracker import ingest, seed, store
 
@@ -61,8 +63,27 @@ def clear_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+@pytest.fixture(scope="session")
+def _dashboard_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture database with the test accounts, built once (bcrypt is slow on purpose)."""
+    path = tmp_path_factory.mktemp("template") / "tracker.duckdb"
+    con = store.connect(path)
+    seed.init_database(con)
+    for kind, name in FIXTURE_FILES:
+        result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
+        assert result.status == "committed", result.errors
+    add_test_accounts(con)
+    con.close()
+    return path
+
+
 @pytest.fixture
-def dashboard_db(fixture_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fixture database, named in $CJB_TRACKER_DB for the dashboard to open."""
-    monkeypatch.setenv("CJB_TRACKER_DB", str(fixture_db_path))
-    return fixture_db_path
+def dashboard_db(
+    _dashboard_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A copy of the fixture database with the test accounts (helpers.TEST_PASSWORDS),
+    named in $CJB_TRACKER_DB for the dashboard to open."""
+    path = tmp_path / "tracker.duckdb"
+    shutil.copyfile(_dashboard_template, path)
+    monkeypatch.setenv("CJB_TRACKER_DB", str(path))
+    return path

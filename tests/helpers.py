@@ -2,7 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+
+from cjb_tracker import auth
+
+# The test accounts (add_test_accounts): username = role. The lead leads DS Patel's
+# recommendations in tests/data/leads.csv (RAPE1-R1 and RAPE1-R3).
+TEST_PASSWORDS = {
+    "chair": "chair-test-password",
+    "lead": "lead-test-password",
+    "member": "member-test-password",
+}
+TEST_LEAD_NAME = "DS Patel"
+
+
+def add_test_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """One account per role, added the way the chair adds them."""
+    chair = auth.operator("test set-up")
+    for role, password in TEST_PASSWORDS.items():
+        auth.add_user(
+            con,
+            chair,
+            role,
+            f"Test {role.capitalize()}",
+            role,
+            password=password,
+            lead_names=(TEST_LEAD_NAME,) if role == "lead" else (),
+        )
+
+
+def sign_in(at: Any, role: str = "chair") -> Any:
+    """Start an AppTest session signed in as the test account of this role (the session
+    the sign-in page would have made); the account must be in the database."""
+    from cjb_tracker import web
+
+    at.session_state[web.SESSION_KEY] = auth.Session(role)
+    return at
+
 
 TABLES = (
     "bodies",

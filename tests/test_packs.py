@@ -176,9 +176,11 @@ def test_export_pack_of_an_unknown_meeting_is_refused(
 
 
 def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> None:
+    from helpers import sign_in
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(Path(__file__).parents[1] / "dashboard.py"), default_timeout=60)
+    sign_in(at, "member")  # a member may download the pack
     at.query_params.update({"meeting": OCTOBER})
     at.switch_page("pages/3_meetings.py")
     at.run()

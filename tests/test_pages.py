@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import table_counts
+from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import store
@@ -33,9 +33,10 @@ BAD_UPDATE = (
 )
 
 
-def open_page(page: str | None = None, **params: str) -> AppTest:
-    """A fresh session opened on a page's URL with the given query string."""
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+def open_page(page: str | None = None, role: str = "chair", **params: str) -> AppTest:
+    """A fresh session, signed in as the test account of `role`, opened on a page's URL
+    with the given query string."""
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), role)
     at.query_params.update(params)
     if page:
         at.switch_page(page)
@@ -239,7 +240,6 @@ def test_overdue_page_lists_overdue_items_and_not_complete_ones(dashboard_db: Pa
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.text_input(key="uploader_name").set_value("Test Lead")
     at.file_uploader(key="upload_file").set_value((name, data, "text/csv"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -277,10 +277,9 @@ def test_a_good_file_commits_and_undo_restores(dashboard_db: Path) -> None:
     assert metrics(at)["Complete"] == 2
 
     at.switch_page(UPLOAD).run()
-    at.text_input(key="uploader_name").set_value("Chair").run()
     batch = next(iter(at.selectbox(key="undo_batch").options))
     assert "good.csv" in batch
-    batch_id = int(batch.split(" ")[1])  # 'Batch 7 · updates · good.csv · by Test Lead'
+    batch_id = int(batch.split(" ")[1])  # 'Batch 7 · updates · good.csv · by chair'
     at.selectbox(key="undo_batch").set_value(batch_id).run()
     at.button(key="undo").click().run()
     assert not at.exception
@@ -303,6 +302,7 @@ def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
 def test_every_page_opens_on_a_seed_only_database(
     seeded_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
+    add_test_accounts(seeded_db)
     seeded_db.close()
     monkeypatch.setenv("CJB_TRACKER_DB", str(tmp_path / "tracker.duckdb"))
     at = open_page(page)
@@ -311,7 +311,6 @@ def test_every_page_opens_on_a_seed_only_database(
 
 def test_an_undo_that_is_refused_shows_a_sentence_not_a_traceback(dashboard_db: Path) -> None:
     at = open_page(UPLOAD)
-    at.text_input(key="uploader_name").set_value("Chair").run()
     meetings_batch = next(
         int(label.split(" ")[1])
         for label in at.selectbox(key="undo_batch").options

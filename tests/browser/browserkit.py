@@ -5,6 +5,7 @@ test-artifacts/ (git-ignored) for a person to look at."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from helpers import TEST_PASSWORDS, add_test_accounts
 
 from cjb_tracker import ingest, seed, store
 
@@ -43,15 +46,30 @@ def free_port() -> int:
 
 
 def build_database(path: Path) -> None:
-    """The seed from the source letter plus the test fixture files (tests/data)."""
+    """The seed from the source letter, the test fixture files (tests/data) and one test
+    account per role (helpers.TEST_PASSWORDS: username = role)."""
     con = store.connect(path)
     try:
         seed.init_database(con)
         for kind, name in FIXTURE_FILES:
             result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
             assert result.status == "committed", result.errors
+        add_test_accounts(con)
     finally:
         con.close()
+
+
+def sign_in(tab: Any, url: str, role: str = "chair", path: str = "") -> None:
+    """Open url/path and sign in there as the test account of `role` with the sign-in
+    form; the page asked for opens once signed in."""
+    tab.goto(f"{url}/{path}")
+    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
+    tab.get_by_label("Username", exact=True).fill(role)
+    tab.get_by_label("Password", exact=True).fill(TEST_PASSWORDS[role])
+    tab.get_by_role("button", name="Sign in", exact=True).click()
+    tab.get_by_text(re.compile(r"^Signed in as ")).wait_for()
+    # The session cookie (so another URL opened in this context stays signed in).
+    tab.wait_for_function("document.cookie.includes('cjb_tracker_session=')")
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:

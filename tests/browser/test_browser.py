@@ -4,10 +4,13 @@ Playwright with Debian's chromium (fixtures in conftest.py, tools in browserkit.
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
-from browserkit import screenshot, settle
+import pytest
+from browserkit import screenshot, settle, sign_in
 
 GOOD_UPDATE = (
     b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
@@ -17,8 +20,9 @@ GOOD_UPDATE = (
 
 def test_a_shared_url_reopens_the_same_view(server: str, tab: Any) -> None:
     # First in the module on purpose: the first visit after the server starts opens a page
-    # URL, which Streamlit would run without dashboard.py (web.require_dashboard).
-    tab.goto(f"{server}/recommendations?rec=RAPE1-R4")
+    # URL, which Streamlit would run without dashboard.py (web.require_dashboard). Signing
+    # in keeps the URL, so the shared view opens once signed in.
+    sign_in(tab, server, "member", "recommendations?rec=RAPE1-R4")
     tab.get_by_role("heading", name=re.compile("^RAPE1-R4: ")).wait_for()
     settle(tab)
     body = tab.inner_text("body")
@@ -33,7 +37,7 @@ def test_a_shared_url_reopens_the_same_view(server: str, tab: Any) -> None:
 
 
 def test_overview_charts_render(server: str, tab: Any) -> None:
-    tab.goto(server)
+    sign_in(tab, server, "member")
     tab.get_by_role("heading", name="Overview").wait_for()
     tab.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
@@ -49,11 +53,14 @@ def test_overview_charts_render(server: str, tab: Any) -> None:
 
 
 def test_every_page_renders(server: str, tab: Any) -> None:
+    sign_in(tab, server, "chair")  # the cookie carries the session to each page opened
     for path, heading, name in [
         ("recommendations", "Recommendations", "2-recommendations"),
         ("meetings?meeting=CJB:2021-10-13", "Meetings", "3-meetings"),
         ("overdue", "Overdue", "4-overdue"),
         ("upload", "Upload", "5-upload"),
+        ("decisions", "Closure decisions", "6-decisions"),
+        ("audit", "Audit trail", "7-audit"),
     ]:
         tab.goto(f"{server}/{path}")
         tab.get_by_role("heading", name=heading, exact=True).wait_for()
@@ -63,7 +70,7 @@ def test_every_page_renders(server: str, tab: Any) -> None:
 
 
 def test_a_recommendation_link_opens_its_detail(server: str, tab: Any) -> None:
-    tab.goto(f"{server}/overdue")
+    sign_in(tab, server, "member", "overdue")
     tab.get_by_role("heading", name="Overdue", exact=True).wait_for()
     settle(tab)
     grid = tab.locator(".st-key-table-overdue_table [data-testid='stDataFrame']")
@@ -84,11 +91,8 @@ def test_a_file_is_uploaded_and_committed_through_the_page(
 ) -> None:
     upload = tmp_path / "january.csv"
     upload.write_bytes(GOOD_UPDATE)
-    tab.goto(f"{server}/upload")
+    sign_in(tab, server, "chair", "upload")
     tab.get_by_role("heading", name="Upload", exact=True).wait_for()
-    settle(tab)
-    tab.get_by_label("Your name", exact=True).fill("Browser Lead")
-    tab.get_by_label("Your name", exact=True).press("Enter")
     settle(tab)
     tab.locator("input[type=file]").set_input_files(str(upload))
     tab.get_by_text("The file is valid: 1 row(s) ready to commit.").wait_for()
@@ -105,3 +109,67 @@ def test_a_file_is_uploaded_and_committed_through_the_page(
     settle(tab)
     complete = tab.locator('[data-testid="stMetric"]', has_text="Complete")
     assert complete.locator('[data-testid="stMetricValue"]').inner_text() == "2"
+
+
+def test_each_role_sees_its_own_navigation(server: str, chromium: Any) -> None:
+    expected = {
+        "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"],
+        "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
+        "chair": [
+            "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
+            "Closure decisions", "Audit trail", "Accessibility",
+        ],
+    }  # fmt: skip
+    for role, links in expected.items():
+        context = chromium.new_context(viewport={"width": 1400, "height": 1600})
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        sign_in(tab, server, role)
+        settle(tab)
+        sidebar = tab.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+        sidebar.get_by_text(links[-1], exact=True).wait_for()
+        assert sidebar.all_inner_texts() == links, role
+        assert f"Signed in as Test {role.capitalize()} ({role})" in tab.inner_text("body")
+        screenshot(tab, f"0-navigation-{role}")
+        if role == "member":  # the upload page by its URL: a refusal, not the page
+            tab.goto(f"{server}/upload")
+            tab.get_by_text("A member cannot upload updates").wait_for()
+            assert tab.locator("input[type=file]").count() == 0
+        context.close()
+
+
+def test_a_wrong_password_is_refused_and_a_reload_keeps_a_good_sign_in(
+    server: str, tab: Any
+) -> None:
+    tab.goto(server)
+    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
+    tab.get_by_label("Username", exact=True).fill("member")
+    tab.get_by_label("Password", exact=True).fill("not-the-password")
+    tab.get_by_role("button", name="Sign in", exact=True).click()
+    tab.get_by_text("The username or password is not right").wait_for()
+    assert "Overview" not in [h.inner_text() for h in tab.get_by_role("heading").all()]
+
+    sign_in(tab, server, "member")
+    tab.reload()
+    tab.get_by_role("heading", name="Overview").wait_for()  # the signed cookie carried it
+    tab.get_by_role("button", name="Sign out").click()
+    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
+    tab.reload()
+    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()  # and the cookie went
+
+
+def test_a_post_to_the_upload_endpoint_without_the_xsrf_token_is_refused(server: str) -> None:
+    boundary = "cjbboundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\nrecommendation_id\r\n--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        f"{server}/_stcore/upload_file/some-session/some-file",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403

@@ -1,0 +1,74 @@
+"""The audit trail: who did what, to what, and how it ended. Events are only ever added
+(audit_events is append-only); no function here or elsewhere updates or deletes one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from cjb_tracker import store
+
+ACTIONS = (
+    "sign-in",
+    "import",
+    "undo",
+    "closure-proposal",
+    "closure-decision",
+    "export",
+    "user",
+)
+
+
+def record(
+    cur: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    target: str | None,
+    outcome: str,
+    detail: str | None = None,
+) -> None:
+    """Add one event, inside the caller's transaction when it has one (so the event and the
+    change it records are written together or not at all)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    cur.execute(
+        "insert into audit_events (event_id, actor, action, target, outcome, detail)"
+        " values (nextval('audit_seq'), ?, ?, ?, ?, ?)",
+        [actor, action, target, outcome, detail],
+    )
+
+
+def record_alone(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    target: str | None,
+    outcome: str,
+    detail: str | None = None,
+) -> None:
+    """Add one event in a transaction of its own (for what changes nothing else)."""
+    with store.transaction(con) as cur:
+        record(cur, actor, action, target, outcome, detail)
+
+
+def events(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    outcome: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> pd.DataFrame:
+    """The events matching every filter given, newest first."""
+    return store.run_query(
+        con,
+        "audit_events",
+        action=action,
+        actor=actor,
+        outcome=outcome,
+        since=since,
+        until=until,
+    )

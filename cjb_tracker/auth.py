@@ -1,0 +1,464 @@
+"""Who may do what. Three roles: a member reads every view; a lead also uploads updates for
+the recommendations they lead and proposes closure; the chair (and the secretariat) may do
+everything. The write functions take the acting user and call `require`, so a role is
+enforced where the data changes, not only by which pages are shown.
+
+Accounts are local (bcrypt hashes in the database) or single sign-on, where the signed-in
+email must belong to an enabled user. User records are append-only: every change writes a
+new record, and every change and sign-in is in the audit trail.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import bcrypt
+import duckdb
+
+from cjb_tracker import audit, store
+from cjb_tracker.errors import NotAllowed, NotFound, TrackerError
+
+ROLES = ("member", "lead", "chair")
+
+# What each role may do; reading every view needs no permission.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "member": frozenset({"export"}),
+    "lead": frozenset({"export", "import-updates"}),
+    "chair": frozenset(
+        {
+            "export",
+            "import-updates",
+            "import-recommendations",
+            "import-meetings",
+            "undo",
+            "decide-closure",
+            "manage-users",
+            "read-audit",
+        }
+    ),
+}
+_REFUSALS = {
+    "import-updates": "upload updates",
+    "import-recommendations": "upload recommendations (the chair or secretariat does)",
+    "import-meetings": "upload meetings (the chair or secretariat does)",
+    "undo": "undo an upload (ask the chair or secretariat)",
+    "decide-closure": "record the Board's decision on a closure (the chair does)",
+    "manage-users": "manage users (the chair does)",
+    "read-audit": "read the audit trail (the chair does)",
+    "export": "export",
+}
+
+# Sign-in throttling: this many failures for one account within the window lock it until
+# the window has passed since the last of them.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+# Sessions end after this long without use, and after this long in all.
+IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_LIMIT = timedelta(hours=10)
+_LONDON = ZoneInfo("Europe/London")
+
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MIN_PASSWORD, MAX_PASSWORD_BYTES = 12, 72  # bcrypt reads at most 72 bytes
+# Checked against when the account does not exist, so a wrong name takes as long as a
+# wrong password (no way to tell from the time which usernames exist).
+_NO_SUCH_USER_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
+
+
+@dataclass(frozen=True)
+class User:
+    """The acting user. Leads answer for the recommendations whose lead is one of their
+    lead names, and for the recommendations assigned to them by id."""
+
+    username: str
+    display_name: str
+    role: str
+    email: str | None = None
+    lead_names: tuple[str, ...] = ()
+    rec_ids: tuple[str, ...] = ()
+    enabled: bool = True
+    illustrative: bool = False
+
+    def may(self, permission: str) -> bool:
+        return self.enabled and permission in PERMISSIONS[self.role]
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name} ({self.role})"
+
+
+def operator(name: str | None = None) -> User:
+    """Whoever runs the command line on the server. They already hold the database file,
+    so they act with chair rights; `name` (--by) is what is recorded."""
+    recorded = name or _login_name()
+    return User(username=recorded, display_name=recorded, role="chair")
+
+
+def acting(user: User | str) -> User:
+    """The acting user of a write: a User as signed in, or a name given on the command
+    line (see `operator`)."""
+    return user if isinstance(user, User) else operator(user)
+
+
+def require(user: User, permission: str) -> None:
+    """Refuse, with a sentence, what the user's role does not allow."""
+    if not user.may(permission):
+        what = _REFUSALS.get(permission, permission)
+        who = "A disabled account" if not user.enabled else f"A {user.role}"
+        raise NotAllowed(f"{who} cannot {what}. You are signed in as {user.label}.")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """A signed-in browser session: whose, and when it started and was last used."""
+
+    username: str
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    last_seen: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def expired(self, now: datetime | None = None) -> bool:
+        now = now or datetime.now(UTC)
+        return now - self.last_seen > IDLE_TIMEOUT or now - self.started > SESSION_LIMIT
+
+    def touch(self, now: datetime | None = None) -> None:
+        self.last_seen = now or datetime.now(UTC)
+
+
+# A signed session cookie lets a reload or a link opened in a new tab carry on the session
+# until SESSION_LIMIT after signing in: "<username, base64>.<issued, epoch s>.<HMAC-SHA256>".
+COOKIE = "cjb_tracker_session"
+
+
+def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The key that signs session cookies, made on first use and kept in the database."""
+    with store.transaction(con) as cur:
+        rows = cur.execute("select value from server_secrets where name = 'session-cookie'")
+        found = rows.fetchall()
+        if not found:
+            value = secrets.token_hex(32)
+            cur.execute(
+                "insert into server_secrets (name, value) values ('session-cookie', ?)", [value]
+            )
+            return bytes.fromhex(value)
+    return bytes.fromhex(found[0][0])
+
+
+def session_token(secret: bytes, session: Session) -> str:
+    name = base64.urlsafe_b64encode(session.username.encode()).decode().rstrip("=")
+    payload = f"{name}.{int(session.started.timestamp())}"
+    return f"{payload}.{_signature(secret, payload)}"
+
+
+def session_from_token(secret: bytes, token: str | None) -> Session | None:
+    """The session a cookie carries, when its signature is ours and it has not run out."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    payload = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(parts[2], _signature(secret, payload)):
+        return None
+    try:
+        username = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    session = Session(username, started=datetime.fromtimestamp(int(parts[1]), UTC))
+    return None if session.expired() else session
+
+
+def _signature(secret: bytes, payload: str) -> str:
+    return hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()
+
+
+# --- Reading users --------------------------------------------------------------------
+
+
+def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The user with this username (any case), or None."""
+    rows = _users(con, "username = ?", [username.strip().lower()])
+    return rows[0] if rows else None
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
+    return _users(con, "true", [])
+
+
+def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    """The enabled user a single sign-on email belongs to; anyone else is refused."""
+    found = _users(con, "email = ?", [(email or "").strip().lower()]) if email else []
+    if not found:
+        raise NotAllowed(
+            f"{email or 'This account'} is not a user of this tracker. Ask the chair or "
+            "secretariat to add you."
+        )
+    if not found[0].enabled:
+        raise NotAllowed(f"The account for {email} is disabled. Ask the chair or secretariat.")
+    return found[0]
+
+
+def _users(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[User]:
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "select username, display_name, role, email, lead_names, rec_ids, enabled,"
+            f" illustrative from users where {where} order by username",
+            params,
+        ).fetchall()
+    finally:
+        cur.close()
+    return [
+        User(u, d, r, e, tuple(ln or ()), tuple(ri or ()), bool(en), bool(il))
+        for u, d, r, e, ln, ri, en, il in rows
+    ]
+
+
+def _password_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "select password_hash from users where username = ?", [username]
+        ).fetchall()
+    finally:
+        cur.close()
+    return rows[0][0] if rows else None
+
+
+# --- Signing in -----------------------------------------------------------------------
+
+
+def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str) -> User:
+    """The user, when the password is theirs and the account is enabled and not locked.
+    Every attempt is audited; the refusal never says which part was wrong."""
+    name = username.strip().lower()
+    locked_until = _locked_until(con, name)
+    if locked_until is not None:
+        audit.record_alone(con, name or "-", "sign-in", name, "refused", "too many failures")
+        at = locked_until.astimezone(_LONDON).strftime("%H:%M")
+        raise NotAllowed(
+            f"Too many failed sign-ins for this account. Try again after {at}, or ask the "
+            "chair or secretariat to set a new password."
+        )
+    user = get_user(con, name) if name else None
+    stored = _password_hash(con, name) if user else None
+    matches = _check_password(password, stored or _NO_SUCH_USER_HASH) and stored is not None
+    if user is None or not matches or not user.enabled:
+        reason = "no such user" if user is None else "wrong password" if not matches else "disabled"
+        audit.record_alone(con, name or "-", "sign-in", name, "failure", reason)
+        raise NotAllowed("The username or password is not right, or the account is disabled.")
+    audit.record_alone(con, name, "sign-in", name, "success")
+    return user
+
+
+def sign_in_by_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    """Single sign-on: the identity provider vouched for the email; we decide the role."""
+    try:
+        user = user_for_email(con, email)
+    except NotAllowed:
+        audit.record_alone(con, email or "-", "sign-in", email, "failure", "single sign-on")
+        raise
+    audit.record_alone(con, user.username, "sign-in", user.username, "success", "single sign-on")
+    return user
+
+
+def _locked_until(con: duckdb.DuckDBPyConnection, username: str) -> datetime | None:
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "select count(*), max(occurred_at) from audit_events"
+            " where action = 'sign-in' and target = ? and outcome = 'failure'"
+            " and occurred_at > now() - ?"
+            " and event_id > coalesce((select max(event_id) from audit_events"
+            "     where action = 'sign-in' and target = ? and outcome = 'success'), 0)",
+            [username, FAILURE_WINDOW, username],
+        ).fetchall()
+    finally:
+        cur.close()
+    failures, last = rows[0]
+    if failures < MAX_FAILURES or last is None:
+        return None
+    until: datetime = last.astimezone(UTC) + FAILURE_WINDOW
+    return until
+
+
+def _check_password(password: str, stored: str) -> bool:
+    encoded = password.encode("utf-8")
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        return False
+    return bcrypt.checkpw(encoded, stored.encode("ascii"))
+
+
+# --- Managing users (chair only) ------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """A salted bcrypt hash of a password that meets the rules (or a sentence why not)."""
+    encoded = password.encode("utf-8")
+    if len(password) < MIN_PASSWORD:
+        raise TrackerError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        raise TrackerError(
+            f"The password is too long: use at most {MAX_PASSWORD_BYTES} bytes "
+            "(about 70 plain characters)."
+        )
+    return bcrypt.hashpw(encoded, bcrypt.gensalt()).decode("ascii")
+
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    username: str,
+    display_name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    email: str | None = None,
+    lead_names: tuple[str, ...] = (),
+    rec_ids: tuple[str, ...] = (),
+    illustrative: bool = False,
+) -> User:
+    """A new account; a local one has a password, a single sign-on one an email."""
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name):
+        raise TrackerError(
+            f"'{username}' cannot be a username: use 2 to 64 lower-case letters, digits, "
+            "dots, hyphens, underscores or @, starting with a letter or digit."
+        )
+    if role not in ROLES:
+        raise TrackerError(f"'{role}' is not a role: use one of {', '.join(ROLES)}.")
+    if not display_name.strip():
+        raise TrackerError("Give the user's name as it should be shown (--name).")
+    mail = _email(email)
+    if password is None and mail is None:
+        raise TrackerError("Give a password (a local account) or an email (single sign-on).")
+    hashed = hash_password(password) if password is not None else None
+    new = User(name, display_name.strip(), role, mail, lead_names, rec_ids, True, illustrative)
+    with store.transaction(con) as cur:
+        require(actor, "manage-users")
+        if cur.execute("select 1 from users where username = ?", [name]).fetchall():
+            raise TrackerError(f"There is already a user '{name}'.")
+        if mail and cur.execute("select 1 from users where email = ?", [mail]).fetchall():
+            raise TrackerError(f"Another user already has the email {mail}.")
+        _write(cur, actor, new, hashed)
+        audit.record(cur, actor.username, "user", name, "success", f"added as {role}")
+    return new
+
+
+def set_password(con: duckdb.DuckDBPyConnection, actor: User, username: str, password: str) -> None:
+    hashed = hash_password(password)
+    _change(con, actor, username, "password changed", hashed=hashed)
+
+
+def set_enabled(con: duckdb.DuckDBPyConnection, actor: User, username: str, enabled: bool) -> None:
+    _change(con, actor, username, "enabled" if enabled else "disabled", enabled=enabled)
+
+
+def assign(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    username: str,
+    *,
+    lead_names: tuple[str, ...] | None = None,
+    rec_ids: tuple[str, ...] | None = None,
+) -> None:
+    """Set which lead names and recommendations a lead answers for (None leaves it)."""
+    recs = None if rec_ids is None else tuple(r.strip().upper() for r in rec_ids if r.strip())
+    if recs:
+        unknown = _unknown_recommendations(con, recs)
+        if unknown:
+            raise NotFound(f"There is no recommendation {', '.join(unknown)}.")
+    names = None if lead_names is None else tuple(n.strip() for n in lead_names if n.strip())
+    detail = "assigned " + "; ".join(
+        part
+        for part in (
+            f"lead names: {', '.join(names) or 'none'}" if names is not None else "",
+            f"recommendations: {', '.join(recs) or 'none'}" if recs is not None else "",
+        )
+        if part
+    )
+    _change(con, actor, username, detail, lead_names=names, rec_ids=recs)
+
+
+def _change(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    username: str,
+    detail: str,
+    *,
+    hashed: str | None = None,
+    enabled: bool | None = None,
+    lead_names: tuple[str, ...] | None = None,
+    rec_ids: tuple[str, ...] | None = None,
+) -> None:
+    name = username.strip().lower()
+    with store.transaction(con) as cur:
+        require(actor, "manage-users")
+        current = get_user(cur, name)
+        if current is None:
+            raise NotFound(f"There is no user '{name}'.")
+        changed = User(
+            current.username,
+            current.display_name,
+            current.role,
+            current.email,
+            current.lead_names if lead_names is None else lead_names,
+            current.rec_ids if rec_ids is None else rec_ids,
+            current.enabled if enabled is None else enabled,
+            current.illustrative,
+        )
+        _write(cur, actor, changed, hashed or _password_hash(cur, name))
+        audit.record(cur, actor.username, "user", name, "success", detail)
+
+
+def _write(cur: duckdb.DuckDBPyConnection, actor: User, user: User, hashed: str | None) -> None:
+    cur.execute(
+        "insert into user_records (record_id, username, display_name, email, role,"
+        " password_hash, enabled, lead_names, rec_ids, illustrative, recorded_by)"
+        " values (nextval('user_record_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            user.username,
+            user.display_name,
+            user.email,
+            user.role,
+            hashed,
+            user.enabled,
+            list(user.lead_names),
+            list(user.rec_ids),
+            user.illustrative,
+            actor.username,
+        ],
+    )
+
+
+def _email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    mail = email.strip().lower()
+    if not _EMAIL.fullmatch(mail):
+        raise TrackerError(f"'{email}' is not an email address.")
+    return mail
+
+
+def _unknown_recommendations(con: duckdb.DuckDBPyConnection, rec_ids: tuple[str, ...]) -> list[str]:
+    cur = con.cursor()
+    try:
+        known = {r for (r,) in cur.execute("select rec_id from recommendations").fetchall()}
+    finally:
+        cur.close()
+    return [r for r in rec_ids if r not in known]

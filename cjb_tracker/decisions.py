@@ -1,0 +1,119 @@
+"""The second key of a closure: the Board's decision on a closure a lead proposed, recorded
+by the chair. Accepted, the recommendation becomes Complete with the meeting and minute
+reference; not accepted, it goes back to In progress with the reason. A decision is a batch
+of its own (kind 'decision'), so it shows in the recommendation's history beside the
+proposal and can be undone like an upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from cjb_tracker import audit, auth, store
+from cjb_tracker.auth import User
+from cjb_tracker.errors import NotFound, TrackerError
+
+
+@dataclass(frozen=True)
+class Decision:
+    rec_id: str
+    meeting_id: str
+    accepted: bool
+    minute: str | None = None  # the minute reference, when accepted
+    reason: str | None = None  # why not, when not accepted
+
+
+def proposed_closures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Recommendations whose closure is proposed and waiting for the Board."""
+    return store.run_query(con, "proposed_closures")
+
+
+def decide(con: duckdb.DuckDBPyConnection, actor: User | str, decision: Decision) -> int:
+    """Record the Board's decision; returns its batch id."""
+    chair = auth.acting(actor)
+    rec_id = decision.rec_id.strip().upper()
+    try:
+        auth.require(chair, "decide-closure")
+    except TrackerError as refused:
+        audit.record_alone(con, chair.username, "closure-decision", rec_id, "refused", str(refused))
+        raise
+    minute, reason = _clean(decision.minute), _clean(decision.reason)
+    if decision.accepted and minute is None:
+        raise TrackerError("Give the minute reference of the Board's decision to accept.")
+    if not decision.accepted and reason is None:
+        raise TrackerError("Give the reason the Board did not accept the closure.")
+    with store.transaction(con) as cur:
+        proposed_on, rag = _proposal(cur, rec_id)
+        held_on = _meeting_date(cur, decision.meeting_id)
+        if held_on < proposed_on:
+            raise TrackerError(
+                f"The closure of {rec_id} was proposed for the meeting on "
+                f"{proposed_on:%-d %b %Y}; the decision must be at that meeting or a "
+                "later one."
+            )
+        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+        cur.execute(
+            "insert into import_batches (batch_id, kind, file_name, imported_by, row_count,"
+            " inserted, status) values (?, 'decision', ?, ?, 1, 1, 'committed')",
+            [batch_id, f"Closure decision on {rec_id}", chair.username],
+        )
+        status = "Complete" if decision.accepted else "In progress"
+        narrative = (
+            "The Board accepted the proposed closure."
+            if decision.accepted
+            else f"The Board did not accept the proposed closure: {reason}"
+        )
+        cur.execute(
+            "insert into updates (update_id, rec_id, meeting_id, status, rag, narrative,"
+            " evidence, reported_by, batch_id, kind)"
+            " values ((select coalesce(max(update_id), 0) + 1 from updates), ?, ?, ?, ?, ?, ?,"
+            " ?, ?, 'decision')",
+            [
+                rec_id,
+                decision.meeting_id,
+                status,
+                None if decision.accepted else rag,
+                narrative,
+                f"Minute {minute}" if minute else None,
+                chair.display_name,
+                batch_id,
+            ],
+        )
+        outcome = "accepted" if decision.accepted else "not accepted"
+        detail = f"at {decision.meeting_id}, batch {batch_id}: " + (
+            f"minute {minute}" if minute else str(reason)
+        )
+        audit.record(cur, chair.username, "closure-decision", rec_id, outcome, detail)
+    return batch_id
+
+
+def _proposal(cur: duckdb.DuckDBPyConnection, rec_id: str) -> tuple[date, str | None]:
+    rows = cur.execute(
+        "select c.status, u.held_on, c.rag from current_status as c"
+        " left join meetings as u on u.meeting_id = c.last_meeting_id where c.rec_id = ?",
+        [rec_id],
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"There is no recommendation {rec_id}.")
+    status, held_on, rag = rows[0]
+    if status != "Closure proposed":
+        raise TrackerError(
+            f"{rec_id} has no closure proposed (its status is {status}); the Board decides "
+            "only on a closure its lead has proposed."
+        )
+    return held_on, rag
+
+
+def _meeting_date(cur: duckdb.DuckDBPyConnection, meeting_id: str) -> date:
+    rows = cur.execute("select held_on from meetings where meeting_id = ?", [meeting_id]).fetchall()
+    if not rows:
+        raise NotFound(f"There is no meeting {meeting_id}.")
+    held_on: date = rows[0][0]
+    return held_on
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text else None

@@ -1,0 +1,62 @@
+"""Closure decisions (chair): the second key. Each closure a lead proposed, with its
+evidence; the chair records the Board's decision: accepted (Complete, with the minute) or
+not accepted (back to In progress, with the reason)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cjb_tracker import decisions, views, web
+
+web.require_dashboard()
+user = web.require_permission("decide-closure")
+
+st.title("Closure decisions")
+st.caption(
+    "A lead proposes closure with evidence; the Board decides. Record the decision here: "
+    "it shows in the recommendation's history and can be undone from the Upload page."
+)
+outcome = st.session_state.pop("decision_outcome", None)
+if outcome:
+    st.success(outcome)
+
+proposed = web.query("proposed_closures")
+st.header(f"Waiting for a decision ({len(proposed)})")
+web.table(proposed.drop(columns=["proposed_at"]), key="proposed_closures", dates=("proposed_on",))
+if proposed.empty:
+    st.stop()
+
+labels = {r.rec_id: f"{r.rec_id}: {r.title}" for r in proposed.itertuples()}
+rec_id = st.selectbox(
+    "Recommendation", list(labels), format_func=labels.__getitem__, key="decide_rec"
+)
+chosen = proposed[proposed["rec_id"] == rec_id].iloc[0]
+web.labelled_text("Proposal", chosen["narrative"])
+web.labelled_text("Evidence", chosen["evidence"])
+
+meetings = web.query("decision_meetings", proposed_at=chosen["proposed_at"])
+meeting_labels = views.meeting_labels(meetings)
+with st.form("decision", clear_on_submit=True):
+    meeting_id = st.selectbox(
+        "Decided at the meeting",
+        list(meeting_labels),
+        format_func=meeting_labels.__getitem__,
+        key="decide_meeting",
+    )
+    verdict = st.radio(
+        "The Board's decision",
+        ["Accepted: the recommendation is complete", "Not accepted: back to In progress"],
+        key="decide_verdict",
+    )
+    minute = st.text_input("Minute reference (when accepted)", key="decide_minute")
+    reason = st.text_area("Reason (when not accepted)", key="decide_reason")
+    submitted = st.form_submit_button("Record the decision", type="primary")
+if submitted:
+    accepted = verdict.startswith("Accepted")
+    decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
+    batch_id = web.decide_closure(decision, user)
+    st.session_state["decision_outcome"] = (
+        f"Recorded as batch {batch_id}: the closure of {rec_id} was "
+        + ("accepted; it is Complete." if accepted else "not accepted; it is In progress.")
+    )
+    st.rerun()
