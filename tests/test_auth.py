@@ -1,0 +1,411 @@
+"""Who may do what (issue 4): roles refused in the write functions themselves, a lead's file
+checked against what they lead, two-key closure, sign-in with lockout, single sign-on
+mapped to a known user, signed session cookies, and the audit trail."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers import TEST_PASSWORDS, add_test_accounts, sign_in, snapshot, table_counts
+from streamlit.testing.v1 import AppTest
+
+from cjb_tracker import audit, auth, decisions, ingest, store
+from cjb_tracker.decisions import Decision
+from cjb_tracker.errors import NotAllowed, TrackerError
+
+ROOT = Path(__file__).parents[1]
+DASHBOARD = str(ROOT / "dashboard.py")
+HEADER = b"recommendation_id,meeting_date,status,rag,update,evidence\n"
+
+
+@pytest.fixture
+def db(fixture_db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    add_test_accounts(fixture_db)
+    return fixture_db
+
+
+def user(con: duckdb.DuckDBPyConnection, role: str) -> auth.User:
+    found = auth.get_user(con, role)
+    assert found is not None
+    return found
+
+
+def events(con: duckdb.DuckDBPyConnection, action: str) -> list[tuple[str, str, str]]:
+    rows = audit.events(con, action=action)
+    return list(zip(rows["actor"], rows["target"].fillna(""), rows["outcome"], strict=True))
+
+
+# --- Roles, enforced where the data changes --------------------------------------------
+
+
+def test_a_member_cannot_import_undo_decide_or_manage_users(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    member = user(db, "member")
+    before = snapshot(db)
+    with pytest.raises(NotAllowed, match="A member cannot upload updates"):
+        ingest.import_file(db, "updates", "u.csv", HEADER, imported_by=member)
+    with pytest.raises(NotAllowed, match="cannot undo an upload"):
+        ingest.undo_batch(db, 3, member)
+    with pytest.raises(NotAllowed, match="cannot record the Board's decision"):
+        decisions.decide(db, member, Decision("RAPE1-R1", "CJB:2021-10-13", True, minute="1"))
+    with pytest.raises(NotAllowed, match="cannot manage users"):
+        auth.add_user(db, member, "someone", "Some One", "chair", password="x" * 12)
+    assert snapshot(db) == before
+    assert auth.get_user(db, "someone") is None
+    by_member = {(a, o) for a, _, o in events(db, "import") + events(db, "undo") if a == "member"}
+    assert by_member == {("member", "refused")}
+    assert ("member", "RAPE1-R1", "refused") in events(db, "closure-decision")
+
+
+def test_a_lead_imports_only_updates(db: duckdb.DuckDBPyConnection) -> None:
+    lead = user(db, "lead")
+    for kind in ("meetings", "recommendations"):
+        with pytest.raises(NotAllowed, match=f"A lead cannot upload {kind}"):
+            ingest.import_file(db, kind, "x.csv", b"a\n1\n", imported_by=lead)
+    with pytest.raises(NotAllowed):
+        ingest.undo_batch(db, 3, lead)
+
+
+def test_a_leads_mixed_file_is_rejected_naming_the_other_leads_rows(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    before = table_counts(db)
+    data = HEADER + (
+        b"RAPE1-R3,12/01/2022,In progress,Green,Mine.,\n"
+        b"RAPE1-R2,12/01/2022,In progress,Green,The ISVA Manager's.,\n"
+        b"RAPE1-R4,12/01/2022,In progress,Amber,The CPS lead's.,\n"
+    )
+    result = ingest.import_file(db, "updates", "mixed.csv", data, imported_by=user(db, "lead"))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.code) for p in result.errors] == [
+        (3, "recommendation_id", "permission-error"),
+        (4, "recommendation_id", "permission-error"),
+    ]
+    assert "You do not lead RAPE1-R2 (its lead is ISVA Manager)" in result.errors[0].message
+    assert table_counts(db) == before
+    assert events(db, "import")[0] == ("lead", "mixed.csv", "rejected")
+
+
+def test_a_lead_is_told_to_propose_closure_rather_than_mark_complete(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    data = HEADER + b"RAPE1-R3,12/01/2022,Complete,,Done.,Audit\n"
+    result = ingest.import_file(db, "updates", "c.csv", data, imported_by=user(db, "lead"))
+    assert [(p.row, p.column, p.code) for p in result.errors] == [(2, "status", "permission-error")]
+    assert "set the status to 'Closure proposed' with the evidence" in result.errors[0].message
+    # The chair may (the command line acts as chair).
+    assert ingest.import_file(db, "updates", "c.csv", data, imported_by="Chair").status == (
+        "committed"
+    )
+
+
+def test_a_closure_proposed_without_evidence_is_rejected(db: duckdb.DuckDBPyConnection) -> None:
+    data = HEADER + b"RAPE1-R3,12/01/2022,Closure proposed,Green,Done.,\n"
+    result = ingest.import_file(db, "updates", "p.csv", data, imported_by=user(db, "lead"))
+    assert [(p.row, p.column, p.code) for p in result.errors] == [
+        (2, "evidence", "constraint-error")
+    ]
+
+
+def test_a_lead_may_also_answer_for_recommendations_assigned_by_id(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    auth.assign(db, auth.operator("chair"), "lead", rec_ids=("rape1-r2",))
+    data = HEADER + b"RAPE1-R2,12/01/2022,In progress,Green,Assigned to me.,\n"
+    result = ingest.import_file(db, "updates", "a.csv", data, imported_by=user(db, "lead"))
+    assert result.status == "committed", result.errors
+
+
+# --- Two-key closure ---------------------------------------------------------------------
+
+
+def propose(db: duckdb.DuckDBPyConnection) -> None:
+    data = HEADER + b"RAPE1-R3,12/01/2022,Closure proposed,Green,Done.,Audit report Dec 2021\n"
+    result = ingest.import_file(db, "updates", "p.csv", data, imported_by=user(db, "lead"))
+    assert result.status == "committed", result.errors
+
+
+def status_of(db: duckdb.DuckDBPyConnection, rec_id: str) -> str:
+    return str(store.scalar(db, "select status from current_status where rec_id = ?", [rec_id]))
+
+
+def test_the_board_accepts_a_closure_and_the_history_keeps_both_keys(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    propose(db)
+    assert status_of(db, "RAPE1-R3") == "Closure proposed"
+    assert ("lead", "RAPE1-R3", "committed") in events(db, "closure-proposal")
+    assert list(decisions.proposed_closures(db)["rec_id"]) == ["RAPE1-R3"]
+
+    decision = Decision("RAPE1-R3", "CJB:2022-01-12", True, minute="CJB/22/01/4")
+    decisions.decide(db, user(db, "chair"), decision)
+    assert status_of(db, "RAPE1-R3") == "Complete"
+    history = store.run_query(db, "recommendation_updates", rec_id="RAPE1-R3")
+    assert list(zip(history["kind"], history["status"], strict=True))[:2] == [
+        ("decision", "Complete"),
+        ("update", "Closure proposed"),
+    ]
+    assert history["evidence"].iloc[0] == "Minute CJB/22/01/4"
+    assert decisions.proposed_closures(db).empty
+    assert ("chair", "RAPE1-R3", "accepted") in events(db, "closure-decision")
+
+
+def test_a_closure_not_accepted_goes_back_to_in_progress_with_the_reason(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    propose(db)
+    reason = "The audit covered one month only."
+    batch = decisions.decide(
+        db, user(db, "chair"), Decision("RAPE1-R3", "CJB:2022-01-12", False, reason=reason)
+    )
+    assert status_of(db, "RAPE1-R3") == "In progress"
+    history = store.run_query(db, "recommendation_updates", rec_id="RAPE1-R3")
+    assert reason in history["narrative"].iloc[0]
+    ingest.undo_batch(db, batch, user(db, "chair"))  # a decision is undone like an upload
+    assert status_of(db, "RAPE1-R3") == "Closure proposed"
+
+
+def test_a_decision_needs_a_proposal_a_minute_or_reason_and_a_meeting_not_before_it(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    chair = user(db, "chair")
+    with pytest.raises(TrackerError, match="has no closure proposed"):
+        decisions.decide(db, chair, Decision("RAPE1-R3", "CJB:2022-01-12", True, minute="4"))
+    propose(db)
+    with pytest.raises(TrackerError, match="minute reference"):
+        decisions.decide(db, chair, Decision("RAPE1-R3", "CJB:2022-01-12", True))
+    with pytest.raises(TrackerError, match="the reason"):
+        decisions.decide(db, chair, Decision("RAPE1-R3", "CJB:2022-01-12", False))
+    with pytest.raises(TrackerError, match="at that meeting or a later one"):
+        decisions.decide(db, chair, Decision("RAPE1-R3", "CJB:2021-10-13", True, minute="4"))
+    assert status_of(db, "RAPE1-R3") == "Closure proposed"
+
+
+# --- Signing in --------------------------------------------------------------------------
+
+
+def test_a_wrong_password_fails_and_is_audited(db: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(NotAllowed, match="username or password is not right"):
+        auth.sign_in(db, "member", "not the password")
+    with pytest.raises(NotAllowed, match="username or password is not right"):
+        auth.sign_in(db, "nobody", "not the password")
+    assert auth.sign_in(db, " Member ", TEST_PASSWORDS["member"]).role == "member"
+    assert events(db, "sign-in") == [
+        ("member", "member", "success"),
+        ("nobody", "nobody", "failure"),
+        ("member", "member", "failure"),
+    ]
+
+
+def test_a_disabled_user_cannot_sign_in(db: duckdb.DuckDBPyConnection) -> None:
+    auth.set_enabled(db, auth.operator("chair"), "lead", False)
+    with pytest.raises(NotAllowed):
+        auth.sign_in(db, "lead", TEST_PASSWORDS["lead"])
+    with pytest.raises(NotAllowed, match="A disabled account cannot upload"):
+        ingest.import_file(db, "updates", "u.csv", HEADER, imported_by=user(db, "lead"))
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(NotAllowed, match="not right"):
+            auth.sign_in(db, "chair", "guess-guess-guess")
+    with pytest.raises(NotAllowed, match="Too many failed sign-ins"):
+        auth.sign_in(db, "chair", TEST_PASSWORDS["chair"])
+    assert events(db, "sign-in")[0] == ("chair", "chair", "refused")
+    assert auth.sign_in(db, "member", TEST_PASSWORDS["member"])  # other accounts unaffected
+
+
+def test_passwords_are_stored_as_salted_bcrypt_hashes(db: duckdb.DuckDBPyConnection) -> None:
+    hashes = [h for (h,) in db.execute("select password_hash from users").fetchall()]
+    assert all(re.fullmatch(r"\$2b\$12\$.{53}", h) for h in hashes)
+    assert len(set(hashes)) == len(hashes)
+    assert not any(p in h for h in hashes for p in TEST_PASSWORDS.values())
+    with pytest.raises(TrackerError, match="too short"):
+        auth.add_user(db, auth.operator("c"), "shorty", "S", "member", password="short")
+
+
+def test_a_session_ends_after_idling_or_after_its_limit() -> None:
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    session = auth.Session("chair", started=start, last_seen=start)
+    assert not session.expired(start + timedelta(minutes=29))
+    assert session.expired(start + auth.IDLE_TIMEOUT + timedelta(seconds=1))
+    session.touch(start + timedelta(hours=9, minutes=50))
+    assert session.expired(start + auth.SESSION_LIMIT + timedelta(seconds=1))
+
+
+def test_a_session_cookie_is_refused_when_altered_or_too_old() -> None:
+    secret = b"k" * 32
+    token = auth.session_token(secret, auth.Session("lead"))
+    carried = auth.session_from_token(secret, token)
+    assert carried is not None and carried.username == "lead"
+    name, issued, signature = token.split(".")
+    as_chair = auth.session_token(b"other key", auth.Session("chair")).split(".")[0]
+    assert auth.session_from_token(secret, f"{as_chair}.{issued}.{signature}") is None
+    assert auth.session_from_token(b"other key", token) is None
+    old = auth.Session("lead", started=datetime.now(UTC) - auth.SESSION_LIMIT * 2)
+    assert auth.session_from_token(secret, auth.session_token(secret, old)) is None
+    assert auth.session_from_token(secret, "garbage") is None
+
+
+# --- In the dashboard (AppTest) --------------------------------------------------------
+
+
+def page_links(at: AppTest) -> list[str]:
+    return [str(link.proto.label) for link in at.get("page_link")]
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        ("member", ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"]),
+        ("lead", ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"]),
+        (
+            "chair",
+            ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Closure decisions",
+             "Audit trail", "Accessibility"],
+        ),
+    ],
+)  # fmt: skip
+def test_each_role_sees_the_pages_it_may_open(
+    dashboard_db: Path, role: str, links: list[str]
+) -> None:
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), role).run()
+    assert not at.exception
+    assert page_links(at) == links
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "refusal"),
+    [
+        ("member", "pages/5_upload.py", "A member cannot upload updates"),
+        ("lead", "pages/6_decisions.py", "A lead cannot record the Board's decision"),
+        ("lead", "pages/7_audit.py", "A lead cannot read the audit trail"),
+    ],
+)
+def test_a_page_opened_by_its_url_without_the_role_is_refused(
+    dashboard_db: Path, role: str, page: str, refusal: str
+) -> None:
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), role)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any(refusal in e.value for e in at.error)
+    assert not at.get("file_uploader") and not at.get("dataframe")
+
+
+def test_nobody_signed_in_sees_only_the_sign_in_form(dashboard_db: Path) -> None:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.switch_page("pages/2_recommendations.py").run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not at.get("dataframe") and not page_links(at)
+
+
+def test_an_idle_session_is_signed_out(dashboard_db: Path) -> None:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    long_ago = datetime.now(UTC) - auth.IDLE_TIMEOUT - timedelta(minutes=1)
+    at.session_state["signed_in"] = auth.Session("chair", started=long_ago, last_seen=long_ago)
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert any("session ended" in w.value for w in at.warning)
+
+
+SSO_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only",
+    "client_id": "tracker",
+    "client_secret": "test-only",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
+
+
+def sso_session(email: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.secrets["auth"] = SSO_SECRETS
+    at.user = {"is_logged_in": True, "email": email, "name": "Someone"}
+    return at.run()
+
+
+def test_single_sign_on_maps_a_known_email_to_its_role(dashboard_db: Path) -> None:
+    con = store.connect(dashboard_db)
+    auth.add_user(
+        con, auth.operator("c"), "j.lead", "J Lead", "lead", email="J.Lead@force.police.uk"
+    )
+    con.close()
+    at = sso_session("j.lead@force.police.uk")
+    assert not at.exception
+    assert "Upload" in page_links(at) and "Audit trail" not in page_links(at)
+    assert any(t.value == "Signed in as J Lead (lead)" for t in at.text)
+
+
+def test_single_sign_on_refuses_an_unknown_email(dashboard_db: Path) -> None:
+    at = sso_session("stranger@example.org")
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert any("stranger@example.org is not a user of this tracker" in w.value for w in at.warning)
+    assert not page_links(at)
+    con = store.connect(dashboard_db)
+    assert events(con, "sign-in")[0] == ("stranger@example.org", "stranger@example.org", "failure")
+    con.close()
+
+
+def test_the_audit_page_filters_and_downloads_csv(dashboard_db: Path) -> None:
+    con = store.connect(dashboard_db)
+    with pytest.raises(NotAllowed):
+        auth.sign_in(con, "lead", "wrong-password-2")
+    con.close()
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), "chair")
+    at.switch_page("pages/7_audit.py").run()
+    at.selectbox(key="audit_action").set_value("sign-in").run()
+    shown = at.get_by_key("table-audit_events").dataframe[0].value
+    assert list(shown["outcome"]) == ["failure"] and list(shown["actor"]) == ["lead"]
+    csv = at.get("download_button")[0]
+    assert csv.proto.label == "Download these events (CSV)"
+
+
+# --- The trail is append-only; the command line manages users ---------------------------
+
+
+def test_no_code_updates_or_deletes_audit_events() -> None:
+    changing = re.compile(r"(update\s+audit_events|delete\s+from\s+audit_events|truncate)", re.I)
+    sources = [*ROOT.glob("cjb_tracker/*.py"), *ROOT.glob("queries/*.sql"), *ROOT.glob("pages/*")]
+    assert [p.name for p in sources if changing.search(p.read_text(encoding="utf-8"))] == []
+
+
+def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cjb_tracker", *args],
+        capture_output=True, text=True, input=stdin, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+
+
+def test_users_are_managed_from_the_command_line(fixture_db_path: Path) -> None:
+    db = ["--db", str(fixture_db_path), "--by", "Secretariat"]
+    added = cli("user", "add", "ds.patel", "--name", "DS Patel", "--role", "lead",
+                "--password-stdin", *db, stdin="a-long-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert (
+        cli("user", "assign", "ds.patel", "--lead", "DS Patel", "--rec", "RAPE1-R4", *db).returncode
+        == 0
+    )  # noqa: E501
+    listed = cli("user", "list", *db).stdout
+    assert "ds.patel\tDS Patel\tlead\t-\tenabled\tDS Patel; RAPE1-R4" in listed
+    assert cli("user", "disable", "ds.patel", *db).returncode == 0
+    assert "\tdisabled\t" in cli("user", "list", *db).stdout
+    bad = cli("user", "add", "x", "--name", "X", "--role", "admin", *db)
+    assert bad.returncode == 2 and "invalid choice: 'admin'" in bad.stderr
+    short = cli("user", "set-password", "ds.patel", "--password-stdin", *db, stdin="short\n")
+    assert short.returncode == 1 and "too short" in short.stderr and "Traceback" not in short.stderr
+    con = store.connect(fixture_db_path)
+    assert [(a, t, o) for a, t, o in events(con, "user")][-1] == (
+        "Secretariat",
+        "ds.patel",
+        "success",
+    )
+    con.close()
