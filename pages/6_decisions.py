@@ -36,6 +36,12 @@ web.labelled_text("Evidence", chosen["evidence"])
 
 meetings = web.query("decision_meetings", proposed_at=chosen["proposed_at"])
 meeting_labels = views.meeting_labels(meetings)
+if not meeting_labels:
+    st.info(
+        f"The closure of {rec_id} was proposed for a meeting not yet held; the decision can "
+        "be recorded once the meeting has taken place."
+    )
+    st.stop()
 with st.form("decision", clear_on_submit=True):
     meeting_id = st.selectbox(
         "Decided at the meeting",
