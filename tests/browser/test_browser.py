@@ -173,3 +173,4 @@ def test_a_post_to_the_upload_endpoint_without_the_xsrf_token_is_refused(server:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
+    assert "XSRF token missing or invalid" in refused.value.read().decode()

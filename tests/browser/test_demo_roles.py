@@ -1,0 +1,56 @@
+"""The demo database that `make run` builds: each demo account signs in with the password
+the README and the sign-in page give, and sees its role's navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browserkit import running_dashboard, screenshot, settle
+
+from cjb_tracker import seed, store
+
+NAVIGATION = {
+    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"],
+    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
+    "chair": [
+        "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
+        "Closure decisions", "Audit trail", "Accessibility",
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("demo") / "tracker.duckdb"
+    con = store.connect(db)
+    seed.init_database(con, demo=True)
+    con.close()
+    with running_dashboard(db) as url:
+        yield url
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_each_demo_account_signs_in_and_sees_its_navigation(
+    demo_server: str, chromium: Any, role: str
+) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1400})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.goto(demo_server)
+    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
+    listed = tab.get_by_text("Demo accounts (illustrative data only")
+    listed.wait_for()
+    password = seed.DEMO_PASSWORDS[role]
+    assert f"username demo-{role}, password {password}" in tab.inner_text("body")
+    tab.get_by_label("Username", exact=True).fill(f"demo-{role}")
+    tab.get_by_label("Password", exact=True).fill(password)
+    tab.get_by_role("button", name="Sign in", exact=True).click()
+    links = tab.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+    links.get_by_text(NAVIGATION[role][-1], exact=True).wait_for()
+    settle(tab)
+    assert links.all_inner_texts() == NAVIGATION[role]
+    assert "illustrative demo data" in tab.inner_text("body")
+    screenshot(tab, f"0-demo-{role}")
+    context.close()
