@@ -147,21 +147,48 @@ from (
 )
 where newest = 1;
 
+-- Which updates a later upload superseded: every update already held for the same
+-- recommendation and meeting when a batch of updates is imported, with that batch
+-- (written by queries/insert_updates.sql). An update stays superseded only while the
+-- batch that superseded it is live, so undoing a batch needs nothing here; and views
+-- find the update in force without ranking a million rows.
+create table superseded_updates (
+    update_id bigint not null,
+    by_batch integer not null
+);
+
 -- What stands for each recommendation at each meeting: the Board's closure decision if it
 -- made one there, else the latest report (a later upload supersedes an earlier one).
 create view effective_updates as
+with live as (
+    select u.*
+    from updates as u
+    semi join live_batches as b
+        on u.batch_id = b.batch_id
+),
+decided as (
+    select rec_id, meeting_id, max(update_id) as update_id
+    from live
+    where kind = 'decision'
+    group by rec_id, meeting_id
+)
 select u.update_id, u.rec_id, u.meeting_id, m.body as meeting_body, m.held_on,
     u.status, u.rag, u.narrative, u.next_steps, u.revised_due, u.revision_reason,
     u.evidence, u.reported_by, u.batch_id, u.recorded_at, u.kind
-from (
-    select u.*,
-        row_number() over (partition by u.rec_id, u.meeting_id
-            order by u.kind = 'decision' desc, u.update_id desc) as newest
-    from updates as u
-    semi join live_batches as b on u.batch_id = b.batch_id
-) as u
-join meetings as m using (meeting_id)
-where u.newest = 1;
+from live as u
+anti join (
+    select s.update_id
+    from superseded_updates as s
+    semi join live_batches as b
+        on s.by_batch = b.batch_id
+) as s
+    on s.update_id = u.update_id
+anti join decided as d
+    on d.rec_id = u.rec_id
+    and d.meeting_id = u.meeting_id
+    and d.update_id <> u.update_id
+join meetings as m
+    using (meeting_id);
 
 -- A recommendation's history: at each meeting, the latest report and the Board's decision.
 create view update_history as
@@ -207,39 +234,31 @@ create macro london_today() as cast(timezone('Europe/London', now()) as date);
 -- The position of every recommendation as at a date: its latest update at a meeting
 -- held on or before that date, its current due date, and whether it is overdue.
 create macro status_as_at(as_at) as table
-with latest as (
-    select * exclude (newest)
-    from (
-        select u.*,
-            row_number() over (partition by u.rec_id order by u.held_on desc, u.update_id desc)
-                as newest
-        from effective_updates as u
-        where u.held_on <= as_at
-    )
-    where newest = 1
-),
-revised as (
-    select rec_id, arg_max(revised_due, held_on) as revised_due, count(*) as revisions
+with known as (
+    select rec_id,
+        arg_max({'status': status, 'rag': rag, 'meeting_id': meeting_id, 'held_on': held_on},
+            (held_on, update_id)) as latest,
+        arg_max(revised_due, (held_on, update_id)) filter (where revised_due is not null)
+            as revised_due,
+        count(revised_due) as revisions
     from effective_updates
-    where revised_due is not null
-        and held_on <= as_at
+    where held_on <= as_at
     group by rec_id
 ),
 positioned as (
     select r.rec_id, r.report_code, r.number, r.title, r.lead, r.body,
-        coalesce(l.status, 'Not started') as status,
-        l.rag,
-        coalesce(v.revised_due, r.original_due) as due,
+        coalesce(k.latest.status, 'Not started') as status,
+        k.latest.rag as rag,
+        coalesce(k.revised_due, r.original_due) as due,
         r.original_due,
-        coalesce(v.revisions, 0) as revisions,
-        l.meeting_id as last_meeting_id,
-        l.held_on as last_update_on,
+        coalesce(k.revisions, 0) as revisions,
+        k.latest.meeting_id as last_meeting_id,
+        k.latest.held_on as last_update_on,
         s.is_open,
         cast(as_at as date) as as_at
     from recommendations as r
-    left join latest as l using (rec_id)
-    left join revised as v using (rec_id)
-    join statuses as s on s.status = coalesce(l.status, 'Not started')
+    left join known as k using (rec_id)
+    join statuses as s on s.status = coalesce(k.latest.status, 'Not started')
 )
 select *,
     coalesce(is_open and due < as_at, false) as overdue,
