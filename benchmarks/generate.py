@@ -1,7 +1,9 @@
 """Deterministic national-scale files for the benchmarks, written by DuckDB's COPY.
 
-50,000 recommendations across 100 reports, 20 Board meetings, and one update per
-recommendation per meeting (1,000,000 rows), in the upload formats of the README.
+50,000 recommendations across 100 reports, owned by 10 bodies (the Board and nine
+force-area groups) and addressed to 43 police forces, CPS Areas and the Home Office; 20
+Board meetings; one update per recommendation per meeting (1,000,000 rows), in the upload
+formats of the README. Bodies have no upload format: insert_bodies adds them.
 """
 
 from __future__ import annotations
@@ -19,13 +21,27 @@ class Scale:
     recommendations: int = 50_000
     meetings: int = 20
     per_report: int = 500
+    bodies: int = 10
 
     @property
     def updates(self) -> int:
         return self.recommendations * self.meetings
 
     def folder(self) -> Path:
-        return OUT / f"r{self.recommendations}-m{self.meetings}"
+        return OUT / f"r{self.recommendations}-m{self.meetings}-b{self.bodies}"
+
+    def body_names(self) -> list[str]:
+        """CJB, then FORCE1 ... FORCE{bodies - 1}."""
+        return ["CJB"] + [f"FORCE{i}" for i in range(1, self.bodies)]
+
+
+def insert_bodies(con: duckdb.DuckDBPyConnection, scale: Scale) -> None:
+    """The bodies the generated recommendations belong to, unless already there."""
+    for body in scale.body_names():
+        con.execute(
+            "insert into bodies select $body, $name where $body not in (select body from bodies)",
+            {"body": body, "name": f"{body} (benchmark body)"},
+        )
 
 
 def generate(scale: Scale) -> Path:
@@ -35,7 +51,12 @@ def generate(scale: Scale) -> Path:
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    params = {"n": scale.recommendations, "m": scale.meetings, "per": scale.per_report}
+    params = {
+        "n": scale.recommendations,
+        "m": scale.meetings,
+        "per": scale.per_report,
+        "b": scale.bodies,
+    }
     for name, sql in _FILES.items():
         target = str(folder / f"{name}.csv").replace("'", "''")
         used = {k: v for k, v in params.items() if f"${k}" in sql}
@@ -59,16 +80,16 @@ _FILES = {
             'Forces and their partners should review how they handle case ' || r.i
                 || ' and report progress to the Board; ' || repeat('the review covers ', 8)
                 as text,
-            case r.i % 3
-                when 0 then 'Police forces (local)'
-                when 1 then 'Police forces (local); CPS Areas (local)'
-                else 'Police forces (local); Home Office (national)'
+            'Police force ' || (r.i % 43) || ' (local)' || case r.i % 3
+                when 0 then ''
+                when 1 then '; CPS Areas (local)'
+                else '; Home Office (national)'
             end as addressees,
             '' as timescale,
             strftime(date '2021-06-30' + to_days(cast(r.i % 1500 as integer)), '%d/%m/%Y')
                 as due_date,
             'Lead ' || (r.i % 200) as lead,
-            'CJB' as body
+            case when r.i % $b = 0 then 'CJB' else 'FORCE' || (r.i % $b) end as body
         from range($n) as r(i)""",
     "updates": f"""
         select 'NAT' || (r.i // $per) || '-R' || (r.i % $per + 1) as recommendation_id,

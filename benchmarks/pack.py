@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.generate import Scale, generate
+from benchmarks.generate import Scale, generate, insert_bodies
 from cjb_tracker import ingest, packs, store
 
 
@@ -25,7 +25,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cjb-pack-") as scratch:
         con = store.connect(Path(scratch) / "bench.duckdb")
         store.create_schema(con)
-        con.execute("insert into bodies values ('CJB', 'Criminal Justice Board')")
+        insert_bodies(con, scale)
         for kind in ("meetings", "recommendations", "updates"):
             result = ingest.import_path(con, kind, folder / f"{kind}.csv", imported_by="bench")
             if result.status != "committed":

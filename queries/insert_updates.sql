@@ -1,4 +1,18 @@
 -- Append the checked updates rows to the updates table as batch $batch_id.
+
+-- First, every update already held for a recommendation and meeting this batch reports on
+-- is superseded by it (superseded_updates in schema.sql: what effective_updates leaves out
+-- while this batch is live).
+insert into superseded_updates (update_id, by_batch)
+select
+    u.update_id,
+    $batch_id
+from updates as u
+semi join checked as c
+    on c.rec_id = u.rec_id
+    and c.meeting_id = u.meeting_id
+where u.kind = 'update';
+
 insert into updates (
     update_id, rec_id, meeting_id, status, rag, narrative, next_steps, revised_due,
     revision_reason, evidence, reported_by, batch_id, recorded_at, source_row

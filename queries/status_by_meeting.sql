@@ -15,20 +15,20 @@ chosen as (
     where matches_filters(r.rec_id, r.report_code, r.body, r.lead,
         $report, $body, $lead, $addressee)
 ),
-positions as (
+-- Each chosen recommendation at each meeting, placed by its latest update held by then
+-- (an ASOF join: one sorted pass, where a join on held_on <= would compare every pair).
+placed as (
     select
         m.meeting_id,
-        c.rec_id,
-        coalesce(max_by(u.status, (u.held_on, u.update_id)), 'Not started') as status
+        coalesce(u.status, 'Not started') as status
     from board_meetings as m
     cross join chosen as c
-    left join effective_updates as u
+    asof left join effective_updates as u
         on u.rec_id = c.rec_id
         and u.held_on <= m.held_on
-    group by m.meeting_id, m.held_on, c.rec_id, c.published_on
-    having c.published_on is null
+    where c.published_on is null
         or c.published_on <= m.held_on
-        or count(u.update_id) > 0
+        or u.update_id is not null
 )
 select
     m.meeting_id,
@@ -36,7 +36,7 @@ select
     m.title,
     p.status,
     count(*) as recommendations
-from positions as p
+from placed as p
 join board_meetings as m
     using (meeting_id)
 join statuses as st
