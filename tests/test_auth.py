@@ -409,3 +409,17 @@ def test_users_are_managed_from_the_command_line(fixture_db_path: Path) -> None:
         "success",
     )
     con.close()
+
+
+def test_a_lead_sees_the_other_leads_rows_named_on_the_upload_page(dashboard_db: Path) -> None:
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), "lead")
+    at.switch_page("pages/5_upload.py").run()
+    assert at.radio(key="kind").options == ["Updates"]  # a lead uploads only updates
+    assert at.selectbox(key="template_lead").value == "DS Patel"
+    assert "undo_batch" not in [s.key for s in at.selectbox]  # undo is the chair's
+    data = HEADER + b"RAPE1-R1,12/01/2022,In progress,Green,Mine.,\n"
+    data += b"RAPE1-R4,12/01/2022,In progress,Green,Not mine.,\n"
+    at.file_uploader(key="upload_file").set_value(("mixed.csv", data, "text/csv")).run()
+    problems = at.get_by_key("table-upload_errors").dataframe[0].value
+    assert list(zip(problems["row"], problems["problem"], strict=True)) == [(3, "permission-error")]
+    assert at.button(key="commit").disabled
