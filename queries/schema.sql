@@ -375,3 +375,8 @@ create table server_secrets (
     value varchar not null,
     created_at timestamptz not null default now()
 );
+
+-- Which version of this schema the file holds (cjb_tracker.store.SCHEMA_VERSION): a file made
+-- by another version is refused with a sentence rather than half-read.
+create table schema_version (version integer not null);
+insert into schema_version values (2);
