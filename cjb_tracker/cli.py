@@ -129,9 +129,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import" and not args.file.is_file():
         print(f"cjb-tracker: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command != "restore" and not path.exists():
+    if args.command == "restore":
+        return _restore(path, args.directory)
+    if not path.exists():
         raise TrackerError(f"There is no database at {path}. Create it with: cjb-tracker init")
-    con = store.connect(path)
+    # A file of another schema version can still be backed up; nothing else may touch it.
+    con = store.connect(path) if args.command == "backup" else store.open_tracker(path)
     try:
         if args.command == "import":
             result = ingest.import_path(
@@ -151,9 +154,6 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "export":
             _export_pack(con, args.meeting, args.format, args.out)
             audit.record_alone(con, _who(args.by), "export", args.meeting, "success", args.format)
-        elif args.command == "restore":
-            store.restore(con, args.directory)
-            print(f"Restored {args.directory} into {path}.")
     finally:
         con.close()
     return EXIT_DONE
@@ -214,6 +214,23 @@ def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Pa
     data = packs.build(con, meeting_id, fmt)
     out.write_bytes(data)
     print(f"Wrote the {fmt.upper()} board pack for {meeting_id} to {out} ({len(data):,} bytes).")
+
+
+def _restore(path: Path, directory: Path) -> int:
+    if path.exists():
+        raise TrackerError(f"{path} already exists; restore into a new file (--db).")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = store.connect(path)
+    try:
+        store.restore(con, directory)
+    except BaseException:
+        con.close()
+        path.unlink(missing_ok=True)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    print(f"Restored {directory} into {path}.")
+    return EXIT_DONE
 
 
 def _init(path: Path, demo: bool) -> int:

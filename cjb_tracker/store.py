@@ -18,6 +18,8 @@ from cjb_tracker.errors import DatabaseInUse, NotAllowed, TrackerError
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+# The schema this code reads and writes (schema_version in queries/schema.sql).
+SCHEMA_VERSION = 2
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 _COPY = re.compile(r"COPY (\w+) FROM '[^']*?([\w.]+\.parquet)'")
@@ -52,6 +54,41 @@ def _explain_open_failure(target: Path, error: duckdb.IOException) -> TrackerErr
         f"The database {target} is in use by {holder} (for example the dashboard). "
         "Stop that process or wait for it to finish, then try again."
     )
+
+
+def open_tracker(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open an existing tracker database whose schema this code can read."""
+    con = connect(path)
+    try:
+        check_version(con, db_path(path))
+    except TrackerError:
+        con.close()
+        raise
+    return con
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse, with what to do, a database made by another version of the tracker."""
+    found = schema_version(con)
+    if found == SCHEMA_VERSION:
+        return
+    made_by = "an earlier" if found is None or found < SCHEMA_VERSION else "a later"
+    raise TrackerError(
+        f"The database {path} was made by {made_by} version of the tracker (schema "
+        f"{found or 1}; this version reads schema {SCHEMA_VERSION}). Keep the file, and run "
+        "the version that made it; demo data can be rebuilt with 'make demo'."
+    )
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version the file holds (None before versions were recorded)."""
+    if not scalar(
+        con,
+        "select count(*) from information_schema.tables where table_name = 'schema_version'",
+    ):
+        return None
+    found = scalar(con, "select max(version) from schema_version")
+    return None if found is None else int(found)
 
 
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -153,15 +190,29 @@ def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
         raise TrackerError(f"{directory} does not hold a backup (no schema.sql and load.sql).")
     create_schema(con)
     with transaction(con) as cur:
-        cur.execute("delete from statuses")  # the backup carries its own copy
+        # The backup carries its own copies of these.
+        cur.execute("delete from statuses")
+        cur.execute("delete from schema_version")
         # The backup folder may have moved since it was written: read each file from here.
         for table, file_name in _COPY.findall((directory / "load.sql").read_text("utf-8")):
-            cur.execute(
-                f"copy {table} from '{_quoted_path(directory / file_name)}' (format parquet)"
-            )
+            try:
+                cur.execute(
+                    f"copy {table} from '{_quoted_path(directory / file_name)}' (format parquet)"
+                )
+            except duckdb.Error as error:
+                raise TrackerError(
+                    f"{directory} does not fit this version of the tracker ({table}: "
+                    f"{str(error).splitlines()[0]}); restore it with the version that made "
+                    "it. Nothing was restored."
+                ) from error
         for match in _SEQUENCE.finditer(exported.read_text(encoding="utf-8")):
             cur.execute(f"drop sequence {match.group(1)}")
             cur.execute(match.group(0))
+        if schema_version(cur) != SCHEMA_VERSION:
+            raise TrackerError(
+                f"{directory} is a backup made by another version of the tracker; restore it "
+                "with that version. Nothing was restored."
+            )
     con.execute("checkpoint")
 
 

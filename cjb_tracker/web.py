@@ -41,7 +41,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
             f"There is no tracker database at {path} yet. Create one with "
             "'cjb-tracker init --demo' (or 'make run'), or set CJB_TRACKER_DB."
         )
-    return store.connect(path)
+    return store.open_tracker(path)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

@@ -103,3 +103,43 @@ def test_a_database_held_by_another_process_is_named_plainly(cli_db: Path) -> No
     finally:
         holder.kill()
         holder.wait()
+
+
+def made_by_an_earlier_version(db: Path) -> None:
+    """What a file from before schema versions looks like: no schema_version table."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("drop table schema_version")
+    con.close()
+
+
+def test_a_database_of_another_version_is_refused_but_can_be_backed_up(
+    cli_db: Path, tmp_path: Path
+) -> None:
+    made_by_an_earlier_version(cli_db)
+    refused = cli("import", "updates", str(DATA / "updates_jul.csv"), db=cli_db)
+    assert refused.returncode == 1
+    assert "was made by an earlier version of the tracker" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    assert cli("backup", str(tmp_path / "old"), db=cli_db).returncode == 0
+    target = tmp_path / "restored.duckdb"
+    restore = cli("restore", str(tmp_path / "old"), db=target)
+    assert restore.returncode == 1
+    assert "made by another version of the tracker" in restore.stderr
+    assert "Nothing was restored" in restore.stderr
+    assert not target.exists()  # no half-restored file left behind
+
+
+def test_the_dashboard_says_so_for_a_database_of_another_version(
+    cli_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    made_by_an_earlier_version(cli_db)
+    monkeypatch.setenv("CJB_TRACKER_DB", str(cli_db))
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("made by an earlier version of the tracker" in e.value for e in at.error)
