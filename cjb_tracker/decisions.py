@@ -31,7 +31,13 @@ def proposed_closures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return store.run_query(con, "proposed_closures")
 
 
-def decide(con: duckdb.DuckDBPyConnection, actor: User | str, decision: Decision) -> int:
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    actor: User | str,
+    decision: Decision,
+    *,
+    illustrative: bool = False,
+) -> int:
     """Record the Board's decision; returns its batch id."""
     chair = auth.acting(actor)
     rec_id = decision.rec_id.strip().upper()
@@ -57,8 +63,8 @@ def decide(con: duckdb.DuckDBPyConnection, actor: User | str, decision: Decision
         batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
         cur.execute(
             "insert into import_batches (batch_id, kind, file_name, imported_by, row_count,"
-            " inserted, status) values (?, 'decision', ?, ?, 1, 1, 'committed')",
-            [batch_id, f"Closure decision on {rec_id}", chair.username],
+            " inserted, status, illustrative) values (?, 'decision', ?, ?, 1, 1, 'committed', ?)",
+            [batch_id, f"Closure decision on {rec_id}", chair.username, illustrative],
         )
         status = "Complete" if decision.accepted else "In progress"
         narrative = (

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import auth, store
+from cjb_tracker import auth, decisions, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult, import_path
 
@@ -57,8 +58,23 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
     results = [
         _must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in files
     ]
+    _demo_decisions(con)
     _demo_accounts(con)
     return results
+
+
+def _demo_decisions(con: duckdb.DuckDBPyConnection) -> None:
+    """The Board's decisions on the closures the demo leads proposed."""
+    with (DEMO / "decisions.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            decision = decisions.Decision(
+                row["recommendation_id"],
+                row["meeting"],
+                accepted=row["decision"] == "accepted",
+                minute=row["minute"],
+                reason=row["reason"],
+            )
+            decisions.decide(con, DEMO_AUTHOR, decision, illustrative=True)
 
 
 def _demo_accounts(con: duckdb.DuckDBPyConnection) -> None:

@@ -423,3 +423,23 @@ def test_a_lead_sees_the_other_leads_rows_named_on_the_upload_page(dashboard_db:
     problems = at.get_by_key("table-upload_errors").dataframe[0].value
     assert list(zip(problems["row"], problems["problem"], strict=True)) == [(3, "permission-error")]
     assert at.button(key="commit").disabled
+
+
+def test_the_demo_records_the_boards_closure_decisions(tmp_path: Path) -> None:
+    from cjb_tracker import seed
+
+    con = store.connect(tmp_path / "demo.duckdb")
+    seed.init_database(con, demo=True)
+    decided = con.execute(
+        "select rec_id, meeting_id, status, evidence from effective_updates"
+        " where kind = 'decision' order by rec_id"
+    ).fetchall()
+    assert decided == [
+        ("RAPE1-R2", "CJB:2022-04-13", "Complete", "Minute CJB/2022/04/5"),
+        ("RAPE2-R3", "CJB:2025-07-09", "Complete", "Minute CJB/2025/07/4"),
+    ]
+    assert status_of(con, "RAPE1-R6") == "Closure proposed"  # one still waits for the Board
+    assert con.execute(
+        "select bool_and(illustrative) from import_batches where kind = 'decision'"
+    ).fetchall() == [(True,)]
+    con.close()
