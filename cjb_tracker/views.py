@@ -195,6 +195,35 @@ def recommendation_labels(frame: pd.DataFrame) -> dict[str, str]:
     return {r: f"{r} — {t}" for r, t in zip(frame["rec_id"], frame["title"], strict=True)}
 
 
+# The most rows a table or a list of choices draws. A national view holds 50,000
+# recommendations: sending them all to the browser on every rerun is what makes a page slow,
+# and nobody reads past the first screens; the filters and the search narrow the list.
+SHOWN_ROWS = 1_000
+
+
+def shown_rows(frame: pd.DataFrame, limit: int = SHOWN_ROWS) -> tuple[pd.DataFrame, str | None]:
+    """The first `limit` rows to draw, and a sentence saying how many more there are (None
+    when every row is drawn)."""
+    if len(frame) <= limit:
+        return frame, None
+    return frame.head(limit), (
+        f"Showing the first {limit:,} of {len(frame):,} rows. Narrow them with the filters "
+        "in the sidebar (or the search)."
+    )
+
+
+def recommendation_choices(
+    listed: pd.DataFrame, chosen: str | None, limit: int = SHOWN_ROWS
+) -> dict[str, str]:
+    """The labels a recommendation picker offers: the first `limit` listed, plus the one
+    chosen (from a shared link) when it is further down the list."""
+    labels = recommendation_labels(listed.head(limit))
+    if chosen and chosen not in labels:
+        found = listed[listed["rec_id"] == chosen]
+        labels |= recommendation_labels(found)
+    return labels
+
+
 def detail_facts(detail: pd.Series) -> list[tuple[str, str]]:
     """(label, value) pairs for the detail header: status with RAG, due dates, lead."""
     overdue = f"{int(detail['days_overdue'])} days overdue" if detail["overdue"] else "not overdue"

@@ -116,3 +116,26 @@ def test_the_xlsx_template_has_the_updates_sheet_first(
 def test_blank_templates_for_the_other_kinds() -> None:
     files = upload_templates.template_files("meetings", None, None)
     assert files["meetings.csv"].decode("utf-8-sig").strip() == "body,date,title"
+
+
+def test_a_long_table_is_cut_with_a_sentence_saying_so() -> None:
+    frame = pd.DataFrame({"rec_id": [f"NAT0-R{i}" for i in range(5)]})
+    shown, note = views.shown_rows(frame, limit=3)
+    assert list(shown["rec_id"]) == ["NAT0-R0", "NAT0-R1", "NAT0-R2"]
+    assert note == (
+        "Showing the first 3 of 5 rows. Narrow them with the filters in the sidebar "
+        "(or the search)."
+    )
+    whole, no_note = views.shown_rows(frame, limit=5)
+    assert whole is frame and no_note is None
+
+
+def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None:
+    listed = pd.DataFrame(
+        {"rec_id": ["NAT0-R1", "NAT0-R2", "NAT0-R3"], "title": ["One", "Two", "Three"]}
+    )
+    assert views.recommendation_choices(listed, None, limit=1) == {"NAT0-R1": "NAT0-R1 — One"}
+    assert views.recommendation_choices(listed, "NAT0-R3", limit=1) == {
+        "NAT0-R1": "NAT0-R1 — One",
+        "NAT0-R3": "NAT0-R3 — Three",
+    }
