@@ -223,10 +223,16 @@ join meetings as m
     on r.body = m.body
 where m.meeting_id = meeting
 union
+-- (Any live update counts: where one is superseded, the one in force is at the same meeting.
+-- Reading updates, not effective_updates, spares ranking them.)
 select u.rec_id
-from effective_updates as u
+from updates as u
+semi join live_batches as b
+    on u.batch_id = b.batch_id
+join meetings as reported
+    using (meeting_id)
 join meetings as m
-    on u.meeting_body = m.body
+    on reported.body = m.body
 where m.meeting_id = meeting;
 
 create macro london_today() as cast(timezone('Europe/London', now()) as date);
