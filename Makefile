@@ -33,6 +33,7 @@ check: $(VENV)
 
 bench: $(VENV)
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.pages
 
 clean:
 	rm -rf .venv build *.egg-info

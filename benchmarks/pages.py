@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -93,7 +92,10 @@ def browser_sign_in(tab: Any, url: str, path: str) -> None:
     tab.get_by_label("Username", exact=True).fill("chair")
     tab.get_by_label("Password", exact=True).fill(helpers.TEST_PASSWORDS["chair"])
     tab.get_by_role("button", name="Sign in", exact=True).click()
-    tab.get_by_text("Signed in as ").first.wait_for()
+    try:
+        tab.get_by_text("Signed in as ").first.wait_for(timeout=120_000)
+    except Exception as error:
+        raise SystemExit(f"could not sign in at {url}: {tab.inner_text('body')[:500]}") from error
 
 
 # --- The two databases -------------------------------------------------------------------
@@ -160,12 +162,20 @@ def apptest_timings(db: Path) -> dict[str, Any]:
         st.cache_resource.clear()
         at = opened(script, query)
         first = _timed(at.run)
-        if at.exception:
-            raise SystemExit(f"{label}: {[e.value for e in at.exception]}")
+        _must_show_page(at, label)
         rerun = _timed(at.run)
         timings[label] = {"first run": first, "rerun": rerun}
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"pages": timings, "apptest_peak_mib": peak_kib / 1024}
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the parent that built
+    # the national database.
+    return {"pages": timings, "apptest_peak_mib": _peak_memory_mib(os.getpid())}
+
+
+def _must_show_page(at: Any, label: str) -> None:
+    """The page itself was drawn: no exception, and not the sign-in page instead."""
+    titles = [t.value for t in at.title]
+    if at.exception or not titles or titles[0] == "Sign in":
+        problems = [e.value for e in at.exception] + [e.value for e in at.error]
+        raise SystemExit(f"{label} was not drawn (titles {titles}): {problems}")
 
 
 def _timed(run: Any) -> float:
