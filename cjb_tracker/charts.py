@@ -1,7 +1,10 @@
-"""Every chart the dashboard draws: pure functions from a query result to a plotly figure.
+"""Every chart the dashboard draws: pure functions from a query result to a plotly figure,
+and for each chart a pure function writing one sentence that says what it shows now.
 
-Colours and order come from cjb_tracker.vocab. Each bar carries its count and each legend
-entry its word, so no chart relies on colour alone. No Streamlit here.
+Colours and order come from cjb_tracker.vocab, darkened where needed so every mark keeps
+3:1 contrast against the white background (WCAG 2.2, 1.4.11) and every word 4.5:1
+(1.4.3). Each bar carries its count and each legend entry its word, so no chart relies on
+colour alone. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -11,12 +14,73 @@ import plotly.graph_objects as go
 
 from cjb_tracker import views, vocab
 
-_FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
+BACKGROUND = "#FFFFFF"
+TEXT = "#0B0C0C"  # GOV.UK's text colour: 19.8:1 on white
+LINE = "#767676"  # the timeline's step line: the lightest grey with 4.5:1 on white
+MARK_CONTRAST = 3.0  # WCAG 1.4.11: graphical objects against what is next to them
+TEXT_CONTRAST = 4.5  # WCAG 1.4.3: text under 18 pt
+_FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13, "color": TEXT}
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2's relative luminance of a '#RRGGBB' colour (0 black, 1 white)."""
+    digits = colour.lstrip("#")
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.2's contrast ratio of two colours, from 1 (same) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def mark_colour(colour: str) -> str:
+    """The vocab colour as the charts draw it: the same hue darkened in 1% steps until it
+    has 3:1 contrast against the background. Okabe-Ito's orange, sky blue and the light
+    greys are too pale on white as they stand (2.3:1, 2.3:1, 2.4:1)."""
+    digits = colour.lstrip("#")
+    rgb = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+    for percent in range(100, -1, -1):
+        darker = "#" + "".join(f"{round(c * percent / 100):02X}" for c in rgb)
+        if contrast_ratio(darker, BACKGROUND) >= MARK_CONTRAST:
+            return darker
+    return "#000000"  # not reached: black has 21:1
+
+
+def text_on(fill: str) -> str:
+    """Black or white, whichever reads better on the fill (at least 4.5:1 on any colour
+    from mark_colour)."""
+    return max(("#000000", "#FFFFFF"), key=lambda ink: contrast_ratio(ink, fill))
+
+
+def status_mark(status: str) -> str:
+    return mark_colour(vocab.STATUS_COLOURS.get(status, "#000000"))
+
+
+def rag_mark(rag: str | None) -> str:
+    return mark_colour(vocab.rag_colour(rag))
 
 
 def _layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
+    # The title keeps its own room at the top (automargin) and the legend sits under it:
+    # on a narrow screen or at 200% zoom the legend wraps onto more rows without covering
+    # the title. Axis words are set dark here, or Streamlit's chart theme greys them (3.8:1).
+    for axes in (figure.update_xaxes, figure.update_yaxes):
+        axes(tickfont_color=TEXT, title_font_color=TEXT)
     figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 8},
+            "automargin": True,
+            "font": {"color": TEXT},
+        },
         font=_FONT,
         legend={
             "title": {"text": ""},
@@ -25,14 +89,21 @@ def _layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
             "y": 1.0,
             "x": 0,
             "traceorder": "normal",
+            "font": {"color": TEXT},
         },
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
-        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        plot_bgcolor=BACKGROUND,
+        paper_bgcolor=BACKGROUND,
         # A count too small to fit its segment is hidden, not shrunk: the table has it.
         uniformtext={"minsize": 11, "mode": "hide"},
         **extra,
     )
     return figure
+
+
+# A white line round each bar segment: neighbouring segments are told apart by the
+# background between them, against which each colour has 3:1.
+_SEPARATOR = {"color": BACKGROUND, "width": 1}
 
 
 def _empty(title: str, message: str) -> go.Figure:
@@ -53,7 +124,7 @@ def _statuses_in(frame: pd.DataFrame) -> list[str]:
 def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
     """Stacked horizontal bars: recommendations by status for each addressee, local
     addressees grouped apart from national ones (from status_by_addressee.sql)."""
-    title = "Status by addressee"
+    title = "Status by addressee: recommendations in each status"
     if frame.empty:
         return _empty(title, "No recommendations match the filters.")
     rows = frame.sort_values(["scope", "addressee"], ascending=[False, False])
@@ -68,9 +139,10 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 y=[[s.capitalize() for s in part["scope"]], list(part["addressee"])],
                 x=counts,
-                marker_color=vocab.STATUS_COLOURS[status],
+                marker={"color": status_mark(status), "line": _SEPARATOR},
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
+                insidetextfont={"color": text_on(status_mark(status))},
                 textangle=0,
                 insidetextanchor="middle",
                 hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>",
@@ -86,7 +158,7 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
 def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
     """Stacked columns: the status of the selected recommendations as at each Board
     meeting, oldest first (from status_by_meeting.sql)."""
-    title = "Status as at each meeting"
+    title = "Status as at each meeting: recommendations in each status"
     if frame.empty:
         return _empty(title, "No meetings held by this date.")
     meetings = frame[["meeting_id", "held_on"]].drop_duplicates().sort_values("held_on")
@@ -102,9 +174,10 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
                 name=status,
                 x=labels,
                 y=counts,
-                marker_color=vocab.STATUS_COLOURS[status],
+                marker={"color": status_mark(status), "line": _SEPARATOR},
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
+                insidetextfont={"color": text_on(status_mark(status))},
                 textangle=0,
                 hovertemplate="%{x}<br>" + status + ": %{y}<extra></extra>",
             )
@@ -116,7 +189,7 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
 
 def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
     """Bars: open recommendations by delivery confidence, the word on the axis (rag_mix.sql)."""
-    title = "Delivery confidence (RAG) of open items"
+    title = "Delivery confidence (RAG) of the open recommendations"
     if frame.empty:
         return _empty(title, "No open recommendations.")
     labels = [vocab.rag_label(r) for r in frame["rag"]]
@@ -125,7 +198,7 @@ def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
             x=frame["recommendations"],
             y=labels,
             orientation="h",
-            marker_color=[vocab.rag_colour(r) for r in frame["rag"]],
+            marker_color=[rag_mark(r) for r in frame["rag"]],
             text=frame["recommendations"],
             textposition="outside",
             hovertemplate="%{y}: %{x}<extra></extra>",
@@ -143,7 +216,7 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
     """A recommendation's status at each meeting it was reported at, as a step line; the
     status word (and RAG) is written wherever it changes, and every point names it on
     hover (from recommendation_updates.sql)."""
-    title = "Status across meetings"
+    title = "Status across meetings: this recommendation at each one"
     if updates.empty:
         return _empty(title, "No updates reported yet.")
     points = updates.sort_values("held_on")
@@ -158,10 +231,10 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
             x=points["held_on"],
             y=points["status"],
             mode="lines+markers+text",
-            line={"shape": "hv", "color": "#999999"},
+            line={"shape": "hv", "color": LINE},
             marker={
                 "size": 14,
-                "color": [vocab.STATUS_COLOURS.get(s, "#000000") for s in points["status"]],
+                "color": [status_mark(s) for s in points["status"]],
                 "line": {"width": 1, "color": "#333333"},
             },
             text=labels,
@@ -204,3 +277,126 @@ def _changes_only(labels: list[str]) -> list[str]:
     """Each label where it differs from the one before, else blank: words that do not
     pile on top of each other when nothing changed for many meetings."""
     return [label if i == 0 or label != labels[i - 1] else "" for i, label in enumerate(labels)]
+
+
+# --- One sentence per chart: what it shows now ------------------------------------------
+
+
+def status_by_meeting_summary(frame: pd.DataFrame) -> str:
+    """'At the latest of 2 meetings shown (13 Oct 2021), 1 of 13 recommendations was
+    Complete; 10 were Not started and 2 In progress.' (status_by_meeting.sql)"""
+    if frame.empty:
+        return "No meeting was held by this date, so there is no status to chart."
+    meetings = frame[["meeting_id", "held_on"]].drop_duplicates().sort_values("held_on")
+    latest = meetings.iloc[-1]
+    counts = _counts_by_status(frame[frame["meeting_id"] == latest["meeting_id"]])
+    total, complete = sum(counts.values()), counts.pop("Complete", 0)
+    where = (
+        f"At the latest of {len(meetings)} meetings shown ({views.uk_date(latest['held_on'])})"
+        if len(meetings) > 1
+        else f"At the one meeting shown ({views.uk_date(latest['held_on'])})"
+    )
+    sentence = f"{where}, {complete} of {total} {_plural(total)} {_was(complete)} Complete"
+    others = [f"{n} {status}" for status, n in counts.items() if n]
+    if others:
+        sentence += f"; {_list(others, verb=_was(int(counts[_first(counts)])))}"
+    return sentence + "."
+
+
+def status_by_addressee_summary(frame: pd.DataFrame) -> str:
+    """'The most open recommendations are addressed to Police forces (6 of 7); counted once
+    per addressee, 2 of the 2 open for national addressees are Awaiting national action.'
+    A recommendation to several addressees counts for each (status_by_addressee.sql)."""
+    if frame.empty:
+        return "No recommendations match the filters."
+    is_open = frame["status"].isin(vocab.OPEN_STATUSES)
+    open_by = frame[is_open].groupby("addressee")["recommendations"].sum()
+    all_by = frame.groupby("addressee")["recommendations"].sum()
+    if open_by.empty or int(open_by.max()) == 0:
+        return (
+            f"None of the recommendations to the {len(all_by)} "
+            f"{_plural(len(all_by), 'addressee')} shown is open."
+        )
+    most = int(open_by.max())
+    leaders = sorted(str(a) for a in open_by[open_by == most].index)
+    sentence = "The most open recommendations are addressed to " + (
+        f"{leaders[0]} ({most} of {int(all_by[leaders[0]])})"
+        if len(leaders) == 1
+        else f"{_list(leaders)} ({most} each)"
+    )
+    national = frame[is_open & (frame["scope"] == "national")]
+    if len(national):
+        waiting = int(
+            national.loc[national["status"] == "Awaiting national action"].sum()["recommendations"]
+        )
+        sentence += (
+            f"; counted once per addressee, {waiting} of the "
+            f"{int(national['recommendations'].sum())} open for national addressees "
+            f"{_is(waiting)} Awaiting national action"
+        )
+    return sentence + "."
+
+
+def rag_mix_summary(frame: pd.DataFrame) -> str:
+    """'Of 12 open recommendations, 1 is Red (off track), 3 Amber (at risk), 5 Green (on
+    track) and 3 No RAG given.' (rag_mix.sql)"""
+    total = int(frame["recommendations"].sum()) if len(frame) else 0
+    if total == 0:
+        return "No recommendations are open."
+    parts = [
+        f"{int(n)} {vocab.rag_label(r)}"
+        for r, n in zip(frame["rag"], frame["recommendations"], strict=True)
+    ]
+    verb = _is(int(frame["recommendations"].iloc[0]))
+    return f"Of {total} open {_plural(total)}, {_list(parts, verb=verb)}."
+
+
+def status_timeline_summary(updates: pd.DataFrame) -> str:
+    """'Reported at 3 meetings from 14 Jul 2021 to 12 Jan 2022: In progress (Amber) at the
+    first, Awaiting national action (Red) at the latest.' (recommendation_updates.sql)"""
+    if updates.empty:
+        return "No updates reported yet."
+    points = updates.sort_values("held_on")
+    first, last = points.iloc[0], points.iloc[-1]
+    if len(points) == 1:
+        return f"Reported at one meeting ({views.uk_date(first['held_on'])}): {_state(first)}."
+    return (
+        f"Reported at {len(points)} meetings from {views.uk_date(first['held_on'])} to "
+        f"{views.uk_date(last['held_on'])}: {_state(first)} at the first, "
+        f"{_state(last)} at the latest."
+    )
+
+
+def _counts_by_status(frame: pd.DataFrame) -> dict[str, int]:
+    """{status: count} in vocab order, leaving out statuses with none."""
+    summed = frame.groupby("status")["recommendations"].sum()
+    return {s: int(summed[s]) for s in vocab.STATUSES if s in summed.index and summed[s]}
+
+
+def _state(point: pd.Series) -> str:
+    rag = point.get("rag")
+    return f"{point['status']} ({rag})" if isinstance(rag, str) and rag else str(point["status"])
+
+
+def _first(counts: dict[str, int]) -> str:
+    return next(iter(counts))
+
+
+def _list(parts: list[str], verb: str = "") -> str:
+    """'a, b and c'; with a verb, it goes after the first number: '10 were a, 2 b and 1 c'."""
+    if verb:
+        number, _, rest = parts[0].partition(" ")
+        parts = [f"{number} {verb} {rest}", *parts[1:]]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _was(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def _is(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _plural(count: int, word: str = "recommendation") -> str:
+    return word if count == 1 else word + "s"
