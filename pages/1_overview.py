@@ -23,6 +23,7 @@ web.chart_with_numbers(
     charts.status_by_meeting_chart(by_meeting),
     views.status_by_meeting_table(by_meeting),
     key="status_by_meeting",
+    summary=views.escape_markdown(charts.status_by_meeting_summary(by_meeting)),
 )
 
 by_addressee = web.query("status_by_addressee", **filters.params())
@@ -30,7 +31,13 @@ web.chart_with_numbers(
     charts.status_by_addressee_chart(by_addressee),
     views.status_by_addressee_table(by_addressee),
     key="status_by_addressee",
+    summary=views.escape_markdown(charts.status_by_addressee_summary(by_addressee)),
 )
 
 rag = web.query("rag_mix", **filters.params())
-web.chart_with_numbers(charts.rag_mix_chart(rag), views.rag_table(rag), key="rag_mix")
+web.chart_with_numbers(
+    charts.rag_mix_chart(rag),
+    views.rag_table(rag),
+    key="rag_mix",
+    summary=views.escape_markdown(charts.rag_mix_summary(rag)),
+)

@@ -46,7 +46,10 @@ web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="address
 
 updates = web.query("recommendation_updates", rec_id=rec_id)
 web.chart_with_numbers(
-    charts.status_timeline_chart(updates), views.timeline_table(updates), key="timeline"
+    charts.status_timeline_chart(updates),
+    views.timeline_table(updates),
+    key="timeline",
+    summary=views.escape_markdown(charts.status_timeline_summary(updates)),
 )
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
