@@ -238,7 +238,7 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
                 "line": {"width": 1, "color": "#333333"},
             },
             text=labels,
-            textposition=_alternating(labels),
+            textposition=_label_positions(list(points["status"]), labels),
             customdata=[views.uk_date(d) for d in points["held_on"]],
             hovertemplate="%{customdata}: %{y}<extra></extra>",
             cliponaxis=False,
@@ -263,12 +263,20 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
     return _layout(figure, title, height=380, showlegend=False)
 
 
-def _alternating(labels: list[str]) -> list[str]:
-    """Text positions that alternate above and below from one written label to the next,
-    so neighbouring words do not overlap."""
+def _label_positions(statuses: list[str], labels: list[str]) -> list[str]:
+    """Where each status word goes. The step line rises or falls to a point from the side
+    of the status before, so a word there would be crossed by it: a word goes on the far
+    side (above after a rise, below after a fall). Otherwise words alternate above and
+    below from one written label to the next, so neighbouring words do not overlap."""
     positions, written = [], 0
-    for label in labels:
-        positions.append("top center" if written % 2 == 0 else "bottom center")
+    for i, label in enumerate(labels):
+        step = vocab.status_rank(statuses[i]) - vocab.status_rank(statuses[i - 1]) if i else 0
+        if step > 0:
+            positions.append("top center")
+        elif step < 0:
+            positions.append("bottom center")
+        else:
+            positions.append("top center" if written % 2 == 0 else "bottom center")
         written += bool(label)
     return positions
 

@@ -79,6 +79,21 @@ def test_status_timeline_writes_the_status_at_each_meeting() -> None:
     assert list(line.text) == ["In progress (Amber)", "Awaiting national action (Red)"]
     assert list(figure.layout.yaxis.categoryarray) == list(vocab.STATUSES)
     assert list(line.customdata) == ["14 Jul 2021", "13 Oct 2021"]
+    # The step line rises into the second point from below: its word goes above, clear of it.
+    assert list(line.textposition) == ["top center", "top center"]
+
+
+def test_status_timeline_words_sit_clear_of_the_step_line() -> None:
+    updates = pd.DataFrame(
+        {
+            "held_on": pd.to_datetime(["2021-07-14", "2021-10-13", "2022-01-12", "2022-04-13"]),
+            "status": ["Awaiting national action", "In progress", "In progress", "Complete"],
+            "rag": [None, None, None, None],
+        }
+    )
+    line = charts.status_timeline_chart(updates).data[0]
+    # first: above; a fall: below; no change (no word): alternates; a rise: above
+    assert list(line.textposition) == ["top center", "bottom center", "top center", "top center"]
 
 
 def test_empty_results_draw_a_message_not_an_empty_axis() -> None:
