@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from cjb_tracker import views, vocab
 
 BACKGROUND = "#FFFFFF"
-TEXT = "#0B0C0C"  # GOV.UK's text colour: 19.8:1 on white
+TEXT = "#0B0C0C"  # GOV.UK's text colour: 19.6:1 on white
 LINE = "#767676"  # the timeline's step line: the lightest grey with 4.5:1 on white
 MARK_CONTRAST = 3.0  # WCAG 1.4.11: graphical objects against what is next to them
 TEXT_CONTRAST = 4.5  # WCAG 1.4.3: text under 18 pt
