@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 VENV    := .venv/.installed
 DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
 
-.PHONY: run test check bench demo clean
+.PHONY: run test check bench load demo clean
 
 $(VENV): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -16,6 +16,9 @@ $(DB): | $(VENV)
 
 run: $(VENV) $(DB)
 	CJB_TRACKER_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
+
+load: $(VENV)
+	$(PY) -m benchmarks.load $(LOAD_ARGS)
 
 demo: $(VENV)
 	rm -f $(DB) $(DB).wal
