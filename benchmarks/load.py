@@ -8,8 +8,8 @@ Two kinds of session run at the same moment on one dashboard:
   (roles mixed: chair, lead, member), walks every page its role may open, then opens a
   recommendation by its link, `--rounds` times. A page is done when the script run's last
   message has arrived: the server's share of rendering; nothing is drawn.
-- `--browsers` (default 3) Chromium sessions (one headless Chromium, a context each; chair
-  and lead) that walk the same pages by their sidebar links and, on the Upload page,
+- `--browsers` (default 3) Chromium sessions (one headless Chromium, a context each,
+  signed in as the chair) that walk the same pages by their sidebar links and, on the Upload page,
   download the pre-filled CSV template as a lead does, write an update into one row,
   upload it and commit it (clicking Commit again if told another upload is being saved).
   A page is done when its heading is shown, the script run has ended and its charts are
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -98,6 +99,8 @@ class Plan:
     rec: str
     timeout_ms: int
     duration_s: float  # after this long no session starts another page
+    ramp_s: float  # websocket session i starts i * ramp_s / sessions seconds in
+    sessions: int = 0
     deadline: float = float("inf")  # the same as a time.perf_counter(), set by run()
 
 
@@ -107,7 +110,9 @@ class Plan:
 async def browser_session(index: int, browser: Any, plan: Plan, figures: Figures) -> None:
     """A person in Chromium: signs in, walks the pages, and on the Upload page uploads an
     update and commits it, every round."""
-    role = ("chair", "lead")[index % 2]
+    # The chair: the demo lead's recommendations belong to bodies with no meeting ahead, so
+    # their template has no meeting date to report at (they would have to type one).
+    role = "chair"
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = await context.new_page()
     tab.set_default_timeout(plan.timeout_ms)
@@ -293,6 +298,7 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     role = ROLES[index % len(ROLES)]
+    await asyncio.sleep(index * plan.ramp_s / max(plan.sessions, 1))
     stream = plan.url.replace("http", "ws", 1) + "/_stcore/stream"
     timeout = plan.timeout_ms / 1000
 
@@ -306,6 +312,9 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
         except TimeoutError:
             figures.error(index, f"websocket: {page}", f"not served within {timeout:.0f} s")
             return False
+        except websockets.ConnectionClosed as error:
+            figures.error(index, f"websocket: {page}", f"connection lost: {error}")
+            raise  # the session is over, as a tab that lost its server
         except Exception as error:  # noqa: BLE001 (every failure is a figure, not a crash)
             figures.error(index, f"websocket: {page}", f"{type(error).__name__}: {error}")
             return False
@@ -329,8 +338,7 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
             heading = re.compile(r"^RAPE\w*-R\d+: ")
         check_page(await client.run(title, query), heading)
 
-    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
-        client = StreamlitClient(socket, plan.url)
+    async def walk(client: StreamlitClient) -> None:
         if not await timed("Overview (sign-in)", sign_in(client)):
             return
         for _ in range(plan.rounds):
@@ -341,6 +349,16 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
             await timed(
                 "Recommendation detail", visit(client, "Recommendations", f"rec={plan.rec}")
             )
+
+    # No keep-alive pings: a browser sends none, and a busy server that cannot answer one in
+    # time would have the connection closed by this client, not by anything a user sees.
+    connecting = websockets.connect(
+        stream, subprotocols=["streamlit"], max_size=None, ping_interval=None
+    )
+    async with connecting as socket:
+        client = StreamlitClient(socket, plan.url)
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await walk(client)
 
 
 # --- An upload, as a lead makes it ------------------------------------------------------
@@ -485,7 +503,7 @@ async def run(plan: Plan, sessions: int, browsers: int, cpu: CpuWatch) -> tuple[
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         watching = asyncio.create_task(cpu.run())
         started = time.perf_counter()
-        plan = replace(plan, deadline=started + plan.duration_s)
+        plan = replace(plan, deadline=started + plan.duration_s, sessions=sessions)
         tasks = [
             *(asyncio.create_task(websocket_session(i, plan, figures)) for i in range(sessions)),
             *(
@@ -638,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds after which no session starts another page",
     )
     parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take")
+    parser.add_argument(
+        "--ramp", type=float, default=0, help="spread the websocket sessions' starts over this"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -646,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         server = nullcontext((args.url, None)) if args.url else running_server(db)
         with server as (url, pid):
             plan = Plan(url.rstrip("/"), accounts(args.account), args.rounds, args.rec,
-                        int(args.timeout * 1000), args.duration)  # fmt: skip
+                        int(args.timeout * 1000), args.duration, args.ramp)  # fmt: skip
             cpu = CpuWatch(pid)
             figures, elapsed = asyncio.run(run(plan, args.sessions, args.browsers, cpu))
             memory = _peak_memory_mib(pid) if pid else None
