@@ -17,8 +17,11 @@ with web.user_errors():
     user = web.signed_in_user()
     web.write_session_cookie()
     if user is None:
+        st.set_page_config(page_title="Sign in · CJB recommendations tracker")
         web.sign_in_page()
     else:
+        # Each page's own title in the browser tab (WCAG 2.4.2).
+        st.set_page_config(page_title=f"{page.title} · CJB recommendations tracker")
         web.sidebar_navigation(user)
         web.illustrative_banner()
         if page.title in web.FILTERED_PAGES:

@@ -21,16 +21,16 @@ RAGS: tuple[str, ...] = ("Red", "Amber", "Green")
 
 STATUS_COLOURS: dict[str, str] = {
     "Not started": "#6E6E6E",
-    "In progress": "#E69F00",
+    "In progress": "#C68900",  # Okabe-Ito orange darkened to 3:1 on white (WCAG 1.4.11)
     "Awaiting national action": "#CC79A7",
-    "Closure proposed": "#56B4E9",
+    "Closure proposed": "#4B9DCB",  # sky blue darkened to 3:1
     "Complete": "#0072B2",
-    "Superseded": "#A6A6A6",
+    "Superseded": "#949494",  # grey darkened to 3:1
 }
 
 RAG_COLOURS: dict[str, str] = {
     "Red": "#D55E00",
-    "Amber": "#E69F00",
+    "Amber": "#C68900",
     "Green": "#009E73",
     "Blue": "#0072B2",  # BRAG: complete
 }
@@ -59,7 +59,7 @@ def rag_spellings() -> list[tuple[str, str]]:
 
 # Labels the dashboard shows beside the colours (added for the dashboard).
 NO_RAG = "No RAG given"
-NO_RAG_COLOUR = "#BBBBBB"
+NO_RAG_COLOUR = "#949494"
 RAG_MEANINGS: dict[str, str] = {
     "Red": "off track",
     "Amber": "at risk",

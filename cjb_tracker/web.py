@@ -222,6 +222,7 @@ def require_permission(permission: str) -> User:
 def sign_in_page() -> None:
     """The only thing shown until someone signs in. The URL is kept, so a shared link opens
     its page after signing in."""
+    connection()  # a database that cannot be opened is said plainly, not under a dead form
     st.title("Sign in")
     st.text("The tracker holds OFFICIAL information: sign in to see it.")
     notice = st.session_state.pop(_NOTICE_KEY, None)

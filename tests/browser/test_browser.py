@@ -66,6 +66,7 @@ def test_every_page_renders(server: str, tab: Any) -> None:
         tab.get_by_role("heading", name=heading, exact=True).wait_for()
         settle(tab)
         assert "Traceback" not in tab.inner_text("body")
+        assert tab.title() == f"{heading} · CJB recommendations tracker"  # WCAG 2.4.2
         screenshot(tab, name)
 
 
