@@ -102,15 +102,28 @@ def template_file_name(kind: str, lead: str | None, meeting_date: Any, suffix: s
 def template_files(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, bytes]:
     """{file name: bytes} for the CSV and XLSX template of a kind; an updates template is
     pre-filled from upload_template_rows.sql, the others are headers only."""
+    return {
+        name: template_file(kind, rows, suffix)
+        for suffix, name in template_names(kind, rows, lead).items()
+    }
+
+
+def template_names(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, str]:
+    """{'csv': file name, 'xlsx': file name}, without building either file."""
+    meeting = None
+    if kind == "updates" and rows is not None and len(rows):
+        meeting = rows["meeting_date"].dropna().min()
+    return {s: template_file_name(kind, lead, meeting, s) for s in ("csv", "xlsx")}
+
+
+def template_file(kind: str, rows: pd.DataFrame | None, suffix: str) -> bytes:
+    """One template file (built when asked for: at national scale a lead-less updates
+    template holds tens of thousands of rows)."""
     if kind == "updates" and rows is not None:
         frame = updates_template(rows)
         notes = rows[["recommendation_id", "title", "reported_by"]].rename(
             columns={"reported_by": "lead"}
         )
-        meeting = rows["meeting_date"].dropna().min() if len(rows) else None
     else:
-        frame, notes, meeting = blank_template(kind), None, None
-    return {
-        template_file_name(kind, lead, meeting, "csv"): to_csv_bytes(frame),
-        template_file_name(kind, lead, meeting, "xlsx"): to_xlsx_bytes(frame, kind, notes),
-    }
+        frame, notes = blank_template(kind), None
+    return to_csv_bytes(frame) if suffix == "csv" else to_xlsx_bytes(frame, kind, notes)

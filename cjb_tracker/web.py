@@ -20,7 +20,17 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import audit, auth, decisions, ingest, packs, seed, store, views
+from cjb_tracker import (
+    audit,
+    auth,
+    decisions,
+    ingest,
+    packs,
+    seed,
+    store,
+    upload_templates,
+    views,
+)
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotAllowed, TrackerError
 from cjb_tracker.ingest import ImportResult
@@ -435,6 +445,9 @@ def table(
         if frame.empty:
             st.text("None.")
             return
+        frame, cut = views.shown_rows(frame)  # never a national-scale table in the browser
+        if cut:
+            st.caption(cut)
         st.dataframe(
             frame,
             key=key,
@@ -517,16 +530,17 @@ def record_export(user: User, target: str, what: str) -> None:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def template_downloads(files: dict[str, bytes]) -> None:
-    """One download button per template file."""
-    for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
-        mime = "text/csv" if name.endswith(".csv") else XLSX_MIME
+def template_downloads(kind: str, rows: pd.DataFrame | None, lead: str | None) -> None:
+    """One download button per template format; each file is built only when its button
+    is clicked."""
+    names = upload_templates.template_names(kind, rows, lead)
+    for column, (suffix, name) in zip(st.columns(len(names)), names.items(), strict=True):
         column.download_button(
             f"Download {name}",
-            data,
+            functools.partial(upload_templates.template_file, kind, rows, suffix),
             file_name=name,
-            mime=mime,
-            key=f"template_{name.rsplit('.', 1)[-1]}",
+            mime="text/csv" if suffix == "csv" else XLSX_MIME,
+            key=f"template_{suffix}",
             on_click="ignore",
         )
 

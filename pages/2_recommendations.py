@@ -19,8 +19,8 @@ search = st.text_input(
     placeholder="id, words from the title or text, lead, addressee",
 )
 listed = web.query("recommendation_list", **filters.params(), search=search or None)
-labels = views.recommendation_labels(
-    web.query("recommendation_list", **filters.params(), search=None)
+labels = views.recommendation_choices(  # at most 1,000, and the one a link asks for
+    web.query("recommendation_list", **filters.params(), search=None), st.query_params.get("rec")
 )
 rec_id = web.url_choice(
     "Recommendation", list(labels), "rec", labels, placeholder="Choose one to see its detail"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import upload_templates, views, web
+from cjb_tracker import views, web
 from cjb_tracker.formats import KINDS
 
 web.require_dashboard()
@@ -42,7 +42,7 @@ rows = (
     if kind == "updates"
     else None
 )
-web.template_downloads(upload_templates.template_files(kind, rows, lead))
+web.template_downloads(kind, rows, lead)
 
 st.header("2. Upload and check")
 st.caption(f"Recorded as uploaded by {user.label}.")
