@@ -9,7 +9,8 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -217,39 +218,35 @@ def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Pa
 
 
 def _restore(path: Path, directory: Path) -> int:
-    if path.exists():
-        raise TrackerError(f"{path} already exists; restore into a new file (--db).")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = store.connect(path)
-    try:
+    with _new_database(path, f"{path} already exists; restore into a new file (--db).") as con:
         store.restore(con, directory)
-    except BaseException:
-        con.close()
-        path.unlink(missing_ok=True)
-        Path(f"{path}.wal").unlink(missing_ok=True)
-        raise
-    con.close()
     print(f"Restored {directory} into {path}.")
     return EXIT_DONE
 
 
 def _init(path: Path, demo: bool) -> int:
+    exists = f"{path} already exists; it was left as it is. Remove it first to build a new one."
+    with _new_database(path, exists) as con:
+        seed.init_database(con, demo=demo)
+    print(f"Created {path}" + (" with illustrative demo data." if demo else " from the seed."))
+    return EXIT_DONE
+
+
+@contextmanager
+def _new_database(path: Path, exists: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A new database file, removed again if what fills it fails: never a half-made file."""
     if path.exists():
-        raise TrackerError(
-            f"{path} already exists; it was left as it is. Remove it first to build a new one."
-        )
+        raise TrackerError(exists)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = store.connect(path)
     try:
-        seed.init_database(con, demo=demo)
+        yield con
     except BaseException:
         con.close()
         path.unlink(missing_ok=True)
         Path(f"{path}.wal").unlink(missing_ok=True)
         raise
     con.close()
-    print(f"Created {path}" + (" with illustrative demo data." if demo else " from the seed."))
-    return EXIT_DONE
 
 
 def _who(by: str | None) -> str:

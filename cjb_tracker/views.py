@@ -195,6 +195,17 @@ def recommendation_labels(frame: pd.DataFrame) -> dict[str, str]:
     return {r: f"{r} — {t}" for r, t in zip(frame["rec_id"], frame["title"], strict=True)}
 
 
+def proposal_of(proposed: pd.DataFrame, rec_id: str) -> pd.Series:
+    """The row of proposed_closures.sql for one recommendation."""
+    return proposed.loc[proposed["rec_id"] == rec_id].iloc[0]
+
+
+def decision_message(rec_id: str, batch_id: int, accepted: bool) -> str:
+    """What the chair is told once the Board's decision is recorded."""
+    outcome = "accepted; it is Complete." if accepted else "not accepted; it is In progress."
+    return f"Recorded as batch {batch_id}: the closure of {rec_id} was {outcome}"
+
+
 # The most rows a table or a list of choices draws. A national view holds 50,000
 # recommendations: sending them all to the browser on every rerun is what makes a page slow,
 # and nobody reads past the first screens; the filters and the search narrow the list.

@@ -26,11 +26,11 @@ web.table(proposed.drop(columns=["proposed_at"]), key="proposed_closures", dates
 if proposed.empty:
     st.stop()
 
-labels = {r.rec_id: f"{r.rec_id}: {r.title}" for r in proposed.itertuples()}
+labels = views.recommendation_labels(proposed)
 rec_id = st.selectbox(
     "Recommendation", list(labels), format_func=labels.__getitem__, key="decide_rec"
 )
-chosen = proposed[proposed["rec_id"] == rec_id].iloc[0]
+chosen = views.proposal_of(proposed, rec_id)
 web.labelled_text("Proposal", chosen["narrative"])
 web.labelled_text("Evidence", chosen["evidence"])
 
@@ -61,8 +61,5 @@ if submitted:
     accepted = verdict.startswith("Accepted")
     decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
     batch_id = web.decide_closure(decision, user)
-    st.session_state["decision_outcome"] = (
-        f"Recorded as batch {batch_id}: the closure of {rec_id} was "
-        + ("accepted; it is Complete." if accepted else "not accepted; it is In progress.")
-    )
+    st.session_state["decision_outcome"] = views.decision_message(rec_id, batch_id, accepted)
     st.rerun()

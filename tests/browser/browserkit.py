@@ -31,6 +31,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# The sidebar's links for each role (cjb_tracker.web.PAGES), in order.
+NAVIGATION = {
+    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"],
+    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
+    "chair": [
+        "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
+        "Closure decisions", "Audit trail", "Accessibility",
+    ],
+}  # fmt: skip
 FIXTURE_FILES = [
     ("meetings", "meetings.csv"),
     ("recommendations", "leads.csv"),

@@ -7,18 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browserkit import running_dashboard, screenshot, settle
+from browserkit import NAVIGATION, running_dashboard, screenshot, settle
 
 from cjb_tracker import seed, store
-
-NAVIGATION = {
-    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"],
-    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
-    "chair": [
-        "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
-        "Closure decisions", "Audit trail", "Accessibility",
-    ],
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
