@@ -21,6 +21,7 @@ target (first run 2x, rerun 1.2x, memory 1.5x, time to charts 1.5x).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -203,8 +204,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(db: Path) -> Iterator[tuple[str, int]]:
-    """`streamlit run dashboard.py` on db; yields its URL and process id."""
+def running_server(db: Path, log: Path | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run dashboard.py` on db; yields its URL and process id. The server's
+    output (tracebacks of errors shown to users as redacted boxes) goes to log if given."""
     port = _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
@@ -212,8 +214,10 @@ def running_server(db: Path) -> Iterator[tuple[str, int]]:
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     env = {**os.environ, "CJB_TRACKER_DB": str(db)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        output = stack.enter_context(log.open("wb")) if log is not None else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process)
