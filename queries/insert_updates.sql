@@ -19,7 +19,8 @@ insert into updates (
 )
 select
     -- Ids follow on from the highest held, so a later upload supersedes an earlier one.
-    (select coalesce(max(update_id), 0) from updates) + row_number() over (),
+    -- (checked's rowid numbers its rows from 0 without a window function's single pass.)
+    (select coalesce(max(update_id), 0) from updates) + rowid + 1,
     rec_id,
     meeting_id,
     status,

@@ -183,6 +183,35 @@ def test_blank_rows_in_the_middle_are_reported(fixture_db: duckdb.DuckDBPyConnec
     ]
 
 
+
+def test_a_paragraph_break_inside_a_quoted_cell_is_not_a_blank_row(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    # Alt+Enter twice in Excel: the cell holds an empty line, the file has no blank row.
+    data = updates_csv(
+        'RAPE1-R3,12/01/2022,In progress,,"First paragraph.\n\nSecond paragraph.",,',
+        "RAPE1-R2,12/01/2022,Not started,,,,",
+    )
+    result = run(fixture_db, data)
+    assert (result.status, result.rows) == ("committed", 2), result.errors
+    narrative = fixture_db.execute(
+        "select narrative from updates where rec_id = 'RAPE1-R3'"
+    ).fetchall()
+    assert narrative == [("First paragraph.\n\nSecond paragraph.",)]
+
+
+def test_rows_after_a_multi_line_cell_are_numbered_as_rows_not_lines(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    # Row 2 spans three lines of the file; the blank line after it is row 3, not line 5.
+    data = updates_csv(
+        'RAPE1-R3,12/01/2022,In progress,,"One.\n\nTwo ""quoted"".",,',
+        "",
+        "RAPE1-R2,12/01/2022,Bogus,,,,",
+    )
+    result = rejected_unchanged(fixture_db, data)
+    assert addresses(result) == [(3, None, "blank-row"), (4, "status", "constraint-error")]
+
 # 11. Title rows above the header
 def test_title_rows_above_header_are_named(fixture_db: duckdb.DuckDBPyConnection) -> None:
     data = b"RASSO tracker - January 2022\n,,,\n" + updates_csv(
