@@ -664,7 +664,11 @@ def main(argv: list[str] | None = None) -> int:
 
     database = nullcontext(args.db) if args.db or args.url else demo_database(None)
     with database as db:
-        server = nullcontext((args.url, None)) if args.url else running_server(db, log=ARTIFACTS / "load-server.log")
+        server = (
+            nullcontext((args.url, None))
+            if args.url
+            else running_server(db, log=ARTIFACTS / "load-server.log")
+        )
         with server as (url, pid):
             plan = Plan(url.rstrip("/"), accounts(args.account), args.rounds, args.rec,
                         int(args.timeout * 1000), args.duration, args.ramp)  # fmt: skip

@@ -402,11 +402,7 @@ def empty_lines(data: bytes) -> list[int]:
         if index % 2:  # inside quotes
             continue
         lines = segment.split(b"\n")
-        found += [
-            row + k
-            for k in range(1, len(lines) - 1)
-            if lines[k] in (b"", b"\r")
-        ]
+        found += [row + k for k in range(1, len(lines) - 1) if lines[k] in (b"", b"\r")]
         row += len(lines) - 1
     return found
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 # The schema this code reads and writes (schema_version in queries/schema.sql).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 _COPY = re.compile(r"COPY (\w+) FROM '[^']*?([\w.]+\.parquet)'")
@@ -139,6 +139,12 @@ def _statements(name: str) -> tuple[str, ...]:
 
 
 _PARAM_OR_CODE = re.compile(r"^\s*[a-z(]", re.MULTILINE)
+
+
+def refresh_positions(cur: duckdb.DuckDBPyConnection, batch_id: int | None) -> None:
+    """Rebuild the positions of the recommendations a batch has updates for (of all, for
+    None): call it inside the transaction that commits or undoes the batch."""
+    run_script(cur, "refresh_positions", batch_id=batch_id)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:

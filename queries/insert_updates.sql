@@ -18,9 +18,9 @@ insert into updates (
     revision_reason, evidence, reported_by, batch_id, recorded_at, source_row
 )
 select
-    -- Ids follow on from the highest held, so a later upload supersedes an earlier one.
-    -- (checked's rowid numbers its rows from 0 without a window function's single pass.)
-    (select coalesce(max(update_id), 0) from updates) + rowid + 1,
+    -- Ids follow on from the highest held, so a later upload supersedes an earlier one; the
+    -- file row (unique in the file) numbers them without a window function's single pass.
+    (select coalesce(max(update_id), 0) from updates) + row_number - 1,
     rec_id,
     meeting_id,
     status,

@@ -240,34 +240,46 @@ where m.meeting_id = meeting;
 
 create macro london_today() as cast(timezone('Europe/London', now()) as date);
 
+-- Where each recommendation stood from each meeting date on: derived from effective_updates
+-- (never a record of its own), so every page reads one row per recommendation instead of
+-- ranking every update. queries/refresh_positions.sql rebuilds the rows of the
+-- recommendations a batch touches, in the transaction that writes or undoes it.
+create table positions (
+    rec_id varchar not null using compression uncompressed,  -- (see updates.rec_id)
+    held_on date not null,          -- in force from this meeting date ...
+    until date not null,            -- ... to the day before the next one (9999-12-31: today)
+    update_id bigint not null,      -- the update that set it: the latest of that day
+    meeting_id varchar not null,
+    status varchar not null,
+    rag varchar,
+    revised_due date,               -- the latest revised due date given by then
+    revisions integer not null,     -- how many revised due dates were given by then
+    is_first boolean not null       -- the recommendation's first position (first reported on)
+);
+
 -- The position of every recommendation as at a date: its latest update at a meeting
 -- held on or before that date, its current due date, and whether it is overdue.
 create macro status_as_at(as_at) as table
 with known as (
-    select rec_id,
-        arg_max({'status': status, 'rag': rag, 'meeting_id': meeting_id, 'held_on': held_on},
-            (held_on, update_id)) as latest,
-        arg_max(revised_due, (held_on, update_id)) filter (where revised_due is not null)
-            as revised_due,
-        count(revised_due) as revisions
-    from effective_updates
+    select rec_id, status, rag, meeting_id, held_on, revised_due, revisions
+    from positions
     where held_on <= as_at
-    group by rec_id
+        and as_at < until
 ),
 positioned as (
     select r.rec_id, r.report_code, r.number, r.title, r.lead, r.body,
-        coalesce(k.latest.status, 'Not started') as status,
-        k.latest.rag as rag,
+        coalesce(k.status, 'Not started') as status,
+        k.rag,
         coalesce(k.revised_due, r.original_due) as due,
         r.original_due,
         coalesce(k.revisions, 0) as revisions,
-        k.latest.meeting_id as last_meeting_id,
-        k.latest.held_on as last_update_on,
+        k.meeting_id as last_meeting_id,
+        k.held_on as last_update_on,
         s.is_open,
         cast(as_at as date) as as_at
     from recommendations as r
     left join known as k using (rec_id)
-    join statuses as s on s.status = coalesce(k.latest.status, 'Not started')
+    join statuses as s on s.status = coalesce(k.status, 'Not started')
 )
 select *,
     coalesce(is_open and due < as_at, false) as overdue,
@@ -408,4 +420,4 @@ create table server_secrets (
 -- Which version of this schema the file holds (cjb_tracker.store.SCHEMA_VERSION): a file made
 -- by another version is refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (2);
+insert into schema_version values (3);

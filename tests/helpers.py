@@ -49,6 +49,7 @@ TABLES = (
     "addressee_records",
     "meeting_records",
     "updates",
+    "positions",  # derived from updates, so a rejected file must leave it alone too
 )
 
 

@@ -183,7 +183,6 @@ def test_blank_rows_in_the_middle_are_reported(fixture_db: duckdb.DuckDBPyConnec
     ]
 
 
-
 def test_a_paragraph_break_inside_a_quoted_cell_is_not_a_blank_row(
     fixture_db: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -211,6 +210,7 @@ def test_rows_after_a_multi_line_cell_are_numbered_as_rows_not_lines(
     )
     result = rejected_unchanged(fixture_db, data)
     assert addresses(result) == [(3, None, "blank-row"), (4, "status", "constraint-error")]
+
 
 # 11. Title rows above the header
 def test_title_rows_above_header_are_named(fixture_db: duckdb.DuckDBPyConnection) -> None:

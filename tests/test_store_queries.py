@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 
-from cjb_tracker import seed, store
+from cjb_tracker import ingest, seed, store
 
 
 def status_rows(con: duckdb.DuckDBPyConnection, as_at: str | None = None) -> dict[str, tuple]:
@@ -162,3 +162,71 @@ def test_demo_database_loads_and_tells_a_story(tmp_path) -> None:
         "select bool_and(illustrative) from import_batches where kind <> 'seed' "
         "and status = 'committed' and imported_by like 'Demo%'"
     ).fetchall() == [(True,)]
+
+
+# The position as at a date, by its definition: the latest update in force at a meeting held by
+# then, the latest revised due date given by then, and how many were given. The positions table
+# (rebuilt at each write) must always agree with it.
+DEFINED_POSITIONS = """
+with latest as (
+    select rec_id,
+        -- (a struct: arg_max skips a row whose value is null, and rag often is)
+        arg_max({'status': status, 'rag': rag, 'meeting_id': meeting_id, 'held_on': held_on},
+            (held_on, update_id)) as u,
+        arg_max(revised_due, (held_on, update_id)) filter (where revised_due is not null) as due,
+        count(revised_due) as revisions
+    from effective_updates
+    where held_on <= $as_at
+    group by rec_id
+)
+select rec_id, u.status, u.rag, u.meeting_id, u.held_on, due, revisions
+from latest
+order by rec_id"""
+STORED_POSITIONS = """
+select rec_id, status, rag, meeting_id, held_on, revised_due, revisions
+from positions
+where held_on <= $as_at and $as_at < until
+order by rec_id"""
+
+
+def assert_positions_as_defined(con: duckdb.DuckDBPyConnection) -> int:
+    """Compare at every meeting date, the day before each, and today; return the dates."""
+    dates = [
+        d
+        for (d,) in con.execute(
+            "select held_on from meetings union select held_on - 1 from meetings "
+            "union select current_date order by 1"
+        ).fetchall()
+    ]
+    for as_at in dates:
+        defined = con.execute(DEFINED_POSITIONS, {"as_at": as_at}).fetchall()
+        assert con.execute(STORED_POSITIONS, {"as_at": as_at}).fetchall() == defined, as_at
+    return len(dates)
+
+
+def test_positions_agree_with_their_definition_after_every_kind_of_write(tmp_path) -> None:
+    con = store.connect(tmp_path / "demo.duckdb")
+    seed.init_database(con, demo=True)  # imports that supersede, and Board decisions
+    assert assert_positions_as_defined(con) > 50
+    decision = con.execute(
+        "select max(batch_id) from import_batches where kind = 'decision'"
+    ).fetchall()[0][0]
+    ingest.undo_batch(con, decision, "test")  # the proposal stands again
+    assert_positions_as_defined(con)
+    latest = con.execute(
+        "select max(batch_id) from import_batches where kind = 'updates' and status = 'committed'"
+    ).fetchall()[0][0]
+    ingest.undo_batch(con, latest, "test")  # what it superseded is in force again
+    assert_positions_as_defined(con)
+    again = ingest.import_path(
+        con,
+        "updates",
+        seed.DEMO / "updates" / sorted(p.name for p in (seed.DEMO / "updates").iterdir())[-1],
+        imported_by="test",
+    )
+    assert again.status == "committed", again.errors
+    assert_positions_as_defined(con)
+    assert (
+        con.execute("select count(*) from positions where is_first").fetchall()
+        == con.execute("select count(distinct rec_id) from effective_updates").fetchall()
+    )
