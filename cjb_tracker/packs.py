@@ -89,7 +89,8 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
     recommendations = store.run_query(
         con, "pack_recommendations", meeting_id=meeting_id, as_at=when
     )
-    overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when)
+    # (limit None: a pack lists every row, where a page shows the first views.SHOWN_ROWS)
+    overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when, limit=None)
     return Pack(
         meeting=meeting,
         as_at=when,
@@ -97,8 +98,10 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
         headlines=store.run_query(con, "headline_counts", **by_body),
         by_addressee=store.run_query(con, "status_by_addressee", **by_body),
         by_meeting=last_meetings(store.run_query(con, "status_by_meeting", **by_body)),
-        changes=store.run_query(con, "meeting_changes", meeting_id=meeting_id, **everyone),
-        owed=store.run_query(con, "updates_owed", meeting_id=meeting_id, **everyone),
+        changes=store.run_query(
+            con, "meeting_changes", meeting_id=meeting_id, **everyone, limit=None
+        ),
+        owed=store.run_query(con, "updates_owed", meeting_id=meeting_id, **everyone, limit=None),
         overdue=overdue[overdue["rec_id"].isin(recommendations["rec_id"])].reset_index(drop=True),
         recommendations=recommendations,
         updates=store.run_query(con, "pack_updates", meeting_id=meeting_id, as_at=when),

@@ -102,17 +102,24 @@ def template_file_name(kind: str, lead: str | None, meeting_date: Any, suffix: s
 def template_files(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, bytes]:
     """{file name: bytes} for the CSV and XLSX template of a kind; an updates template is
     pre-filled from upload_template_rows.sql, the others are headers only."""
+    meeting = first_meeting(rows)
     return {
         name: template_file(kind, rows, suffix)
-        for suffix, name in template_names(kind, rows, lead).items()
+        for suffix, name in template_names(kind, meeting, lead).items()
     }
 
 
-def template_names(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, str]:
-    """{'csv': file name, 'xlsx': file name}, without building either file."""
-    meeting = None
-    if kind == "updates" and rows is not None and len(rows):
-        meeting = rows["meeting_date"].dropna().min()
+def first_meeting(rows: pd.DataFrame | None) -> Any:
+    """The earliest meeting date in upload_template_rows.sql (None when there is none)."""
+    if rows is None or not len(rows):
+        return None
+    return rows["meeting_date"].dropna().min()
+
+
+def template_names(kind: str, meeting_date: Any, lead: str | None) -> dict[str, str]:
+    """{'csv': file name, 'xlsx': file name}, without building either file; an updates
+    template is named for the meeting it is for (upload_template_meeting.sql)."""
+    meeting = meeting_date if kind == "updates" else None
     return {s: template_file_name(kind, lead, meeting, s) for s in ("csv", "xlsx")}
 
 

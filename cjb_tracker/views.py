@@ -208,30 +208,41 @@ def decision_message(rec_id: str, batch_id: int, accepted: bool) -> str:
 
 # The most rows a table or a list of choices draws. A national view holds 50,000
 # recommendations: sending them all to the browser on every rerun is what makes a page slow,
-# and nobody reads past the first screens; the filters and the search narrow the list.
+# and nobody reads past the first screens; the filters and the search narrow the list. The
+# list queries take it as $limit and say how many rows there are in all (total_rows).
 SHOWN_ROWS = 1_000
+# Columns a list query adds to say how many rows it left out: not shown.
+_COUNT_COLUMNS = ["total_rows", "kind_total"]
+
+
+def total_rows(frame: pd.DataFrame) -> int:
+    """How many rows a list query found in all (it returns at most SHOWN_ROWS of them)."""
+    for column in _COUNT_COLUMNS:
+        if column in frame.columns and len(frame):
+            return int(frame[column].iloc[0])
+    return len(frame)
 
 
 def shown_rows(frame: pd.DataFrame, limit: int = SHOWN_ROWS) -> tuple[pd.DataFrame, str | None]:
-    """The first `limit` rows to draw, and a sentence saying how many more there are (None
-    when every row is drawn)."""
-    if len(frame) <= limit:
-        return frame, None
-    return frame.head(limit), (
-        f"Showing the first {limit:,} of {len(frame):,} rows. Narrow them with the filters "
+    """The rows to draw (at most `limit`, without the count columns), and a sentence saying
+    how many more there are (None when every row is drawn)."""
+    found = total_rows(frame)
+    shown = frame.drop(columns=[c for c in _COUNT_COLUMNS if c in frame.columns]).head(limit)
+    if found <= len(shown):
+        return shown, None
+    return shown, (
+        f"Showing the first {len(shown):,} of {found:,} rows. Narrow them with the filters "
         "in the sidebar (or the search)."
     )
 
 
-def recommendation_choices(
-    listed: pd.DataFrame, chosen: str | None, limit: int = SHOWN_ROWS
-) -> dict[str, str]:
-    """The labels a recommendation picker offers: the first `limit` listed, plus the one
-    chosen (from a shared link) when it is further down the list."""
-    labels = recommendation_labels(listed.head(limit))
-    if chosen and chosen not in labels:
-        found = listed[listed["rec_id"] == chosen]
-        labels |= recommendation_labels(found)
+def recommendation_choices(listed: pd.DataFrame, chosen: pd.DataFrame | None) -> dict[str, str]:
+    """The labels a recommendation picker offers: those listed (the first SHOWN_ROWS), plus
+    the one chosen from a shared link (its recommendation_detail row) when it is not among
+    them."""
+    labels = recommendation_labels(listed)
+    if chosen is not None and len(chosen) and chosen["rec_id"].iloc[0] not in labels:
+        labels |= recommendation_labels(chosen)
     return labels
 
 
@@ -339,36 +350,24 @@ CHANGE_KINDS: tuple[str, ...] = (
 
 def changes_by_kind(changes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The meeting's changes split into one table per kind, in CHANGE_KINDS order; every
-    kind is listed, empty ones too, so 'none' is an answer rather than an absence."""
+    kind is listed, empty ones too, so 'none' is an answer rather than an absence. Each
+    table keeps kind_total (how many changes of its kind there are in all)."""
     return [
         (kind, changes[changes["change"] == kind].drop(columns="change").reset_index(drop=True))
         for kind in CHANGE_KINDS
     ]
 
 
-def owed_by_lead(owed: pd.DataFrame) -> pd.DataFrame:
-    """How many updates each lead owes, most first."""
-    counts = owed.groupby("lead", sort=False).size().rename("updates owed").reset_index()
-    return counts.sort_values("updates owed", ascending=False, kind="stable").reset_index(drop=True)
-
-
 # --- Overdue --------------------------------------------------------------------------
 
-GROUPINGS: dict[str, str] = {"Lead": "lead", "Body": "body", "Addressee": "addressees"}
+# The groupings the Overdue page offers, as overdue_groups.sql names them in $by.
+GROUPINGS: dict[str, str] = {"Lead": "lead", "Body": "body", "Addressee": "addressee"}
 
 
-def overdue_groups(overdue: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Overdue items counted by lead, body or addressee (an item counts once for each of
-    its addressees), with the longest overdue in each group."""
-    column = GROUPINGS[by]
-    rows = overdue.assign(**{column: overdue[column].fillna(NOT_SET)})
-    if column == "addressees":
-        rows = rows.assign(addressees=rows["addressees"].str.split("; ")).explode("addressees")
-    grouped = rows.groupby(column, sort=False).agg(
-        recommendations=("rec_id", "count"), most_days_overdue=("days_overdue", "max")
-    )
-    grouped = grouped.sort_values(["recommendations", "most_days_overdue"], ascending=False)
-    return grouped.reset_index().rename(columns={column: by.lower()})
+def overdue_groups_table(groups: pd.DataFrame, by: str) -> pd.DataFrame:
+    """overdue_groups.sql with its group column named for the grouping: lead, body or
+    addressee."""
+    return groups.rename(columns={"group": by.lower()})
 
 
 # --- Upload ---------------------------------------------------------------------------

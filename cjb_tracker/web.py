@@ -530,19 +530,32 @@ def record_export(user: User, target: str, what: str) -> None:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def template_downloads(kind: str, rows: pd.DataFrame | None, lead: str | None) -> None:
-    """One download button per template format; each file is built only when its button
-    is clicked."""
-    names = upload_templates.template_names(kind, rows, lead)
+def template_downloads(kind: str, lead: str | None) -> None:
+    """One download button per template format; each file is built, from the open
+    recommendations read then, only when its button is clicked."""
+    meeting = None
+    if kind == "updates":
+        meeting = query("upload_template_meeting", lead=lead, today=views.london_today())
+        meeting = meeting["meeting_date"].iloc[0]
+    names = upload_templates.template_names(kind, meeting, lead)
     for column, (suffix, name) in zip(st.columns(len(names)), names.items(), strict=True):
         column.download_button(
             f"Download {name}",
-            functools.partial(upload_templates.template_file, kind, rows, suffix),
+            functools.partial(_template_file, kind, lead, suffix),
             file_name=name,
             mime="text/csv" if suffix == "csv" else XLSX_MIME,
             key=f"template_{suffix}",
             on_click="ignore",
         )
+
+
+def _template_file(kind: str, lead: str | None, suffix: str) -> bytes:
+    rows = None
+    if kind == "updates":
+        rows = store.run_query(
+            connection(), "upload_template_rows", lead=lead, today=views.london_today()
+        )
+    return upload_templates.template_file(kind, rows, suffix)
 
 
 def show_check(kind: str, result: ImportResult) -> None:
@@ -559,7 +572,9 @@ def show_check(kind: str, result: ImportResult) -> None:
     if result.warnings:
         st.warning(f"{len(result.warnings)} warning(s): these do not stop the import.")
         table(views.problems_table(result.warnings), key="upload_warnings")
-    preview = views.upload_preview(kind, result.preview, query("current_positions"))
+    shown = result.preview
+    rec_ids = [] if shown is None or "rec_id" not in shown else shown["rec_id"].dropna().tolist()
+    preview = views.upload_preview(kind, shown, query("current_positions", rec_ids=rec_ids))
     if len(preview):
         changing = views.status_changes_count(preview)
         st.subheader(f"Preview of what would be written ({changing} status change(s))")

@@ -18,16 +18,21 @@ search = st.text_input(
     bind="query-params",
     placeholder="id, words from the title or text, lead, addressee",
 )
-listed = web.query("recommendation_list", **filters.params(), search=search or None)
-labels = views.recommendation_choices(  # at most 1,000, and the one a link asks for
-    web.query("recommendation_list", **filters.params(), search=None), st.query_params.get("rec")
+first = {**filters.params(), "limit": views.SHOWN_ROWS}
+listed = web.query("recommendation_list", **first, search=search or None)
+linked = st.query_params.get("rec")
+labels = views.recommendation_choices(  # the first 1,000, and the one a link asks for
+    web.query("recommendation_list", **first, search=None),
+    web.query("recommendation_detail", rec_id=linked, as_at=filters.as_at) if linked else None,
 )
 rec_id = web.url_choice(
     "Recommendation", list(labels), "rec", labels, placeholder="Choose one to see its detail"
 )
 
 if rec_id is None:
-    st.caption(f"{len(listed)} recommendations. Open one with the link in the first column.")
+    st.caption(
+        f"{views.total_rows(listed)} recommendations. Open one with the link in the first column."
+    )
     web.table(
         views.recommendation_table(listed),
         key="recommendation_table",

@@ -21,22 +21,24 @@ st.caption(views.previous_meeting_text(meetings, meeting_id) + " Filters other t
 st.caption("Board pack for this meeting (every recommendation the body follows; no filters):")
 web.pack_downloads(meeting_id)
 
-changes = web.query("meeting_changes", meeting_id=meeting_id, **filters.selection())
-st.header(f"What changed ({len(changes)})")
-for kind, rows in views.changes_by_kind(changes):
-    st.subheader(f"{kind} ({len(rows)})")
+chosen = {"meeting_id": meeting_id, **filters.selection()}
+changes = web.query("meeting_changes", **chosen, limit=views.SHOWN_ROWS)
+by_kind = views.changes_by_kind(changes)
+st.header(f"What changed ({sum(views.total_rows(rows) for _, rows in by_kind)})")
+for kind, rows in by_kind:
+    st.subheader(f"{kind} ({views.total_rows(rows)})")
     if rows.empty:
         st.text("None.")
     else:
         web.table(views.with_detail_links(rows), key=views.slug(f"changes {kind}"), links=True)
 
-owed = web.query("updates_owed", meeting_id=meeting_id, **filters.selection())
-st.header(f"Who owes an update ({len(owed)})")
+owed = web.query("updates_owed", **chosen, limit=views.SHOWN_ROWS)
+st.header(f"Who owes an update ({views.total_rows(owed)})")
 st.caption("Open recommendations this body follows with no update for this meeting, by lead.")
 if owed.empty:
     st.text("Every open recommendation has an update for this meeting.")
 else:
-    web.table(views.owed_by_lead(owed), key="owed_by_lead")
+    web.table(web.query("updates_owed_by_lead", **chosen), key="owed_by_lead")
     web.table(
         views.with_detail_links(owed), key="owed", dates=("last_update_on", "due"), links=True
     )

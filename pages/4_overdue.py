@@ -11,16 +11,18 @@ web.require_dashboard()
 filters = web.current_filters()
 st.title("Overdue")
 st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")
+first = {**filters.params(), "limit": views.SHOWN_ROWS}
 
-overdue = web.query("overdue_recommendations", **filters.params())
-st.header(f"Overdue ({len(overdue)})")
+overdue = web.query("overdue_recommendations", **first)
+st.header(f"Overdue ({views.total_rows(overdue)})")
 if overdue.empty:
     st.text("Nothing is overdue.")
 else:
     by = st.radio(
         "Group by", list(views.GROUPINGS), horizontal=True, key="group_by", bind="query-params"
     )
-    web.table(views.overdue_groups(overdue, by), key="overdue_groups")
+    groups = web.query("overdue_groups", **filters.params(), by=views.GROUPINGS[by])
+    web.table(views.overdue_groups_table(groups, by), key="overdue_groups")
     web.table(
         views.with_detail_links(overdue),
         key="overdue_table",
@@ -28,12 +30,12 @@ else:
         dates=("due", "original_due"),
     )
 
-undated = web.query("recommendations_without_due_date", **filters.params())
-st.header(f"No due date set ({len(undated)})")
+undated = web.query("recommendations_without_due_date", **first)
+st.header(f"No due date set ({views.total_rows(undated)})")
 st.caption("A missing due date is a data-quality gap, not 'on time'.")
 web.table(views.with_detail_links(undated), key="undated_table", links=True)
 
-stale = web.query("stale_recommendations", **filters.params())
-st.header(f"Stale ({len(stale)})")
+stale = web.query("stale_recommendations", **first)
+st.header(f"Stale ({views.total_rows(stale)})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
 web.table(views.with_detail_links(stale), key="stale_table", links=True, dates=("last_update_on",))

@@ -37,12 +37,7 @@ if kind == "updates":
         key="template_lead",
         placeholder="All open recommendations",
     )
-rows = (
-    web.query("upload_template_rows", lead=lead, today=views.london_today())
-    if kind == "updates"
-    else None
-)
-web.template_downloads(kind, rows, lead)
+web.template_downloads(kind, lead)
 
 st.header("2. Upload and check")
 st.caption(f"Recorded as uploaded by {user.label}.")

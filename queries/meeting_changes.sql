@@ -88,6 +88,8 @@ changes as (
     where p.published_on > (select held_on from previous)
         and p.published_on <= (select held_on from this_meeting)
 )
+-- The first $limit changes of each kind (all when null), each with kind_total: how many
+-- changes of its kind there are in all.
 select
     g.change,
     g.rec_id,
@@ -95,8 +97,11 @@ select
     c.lead,
     g.before,
     g.after,
-    g.detail
+    g.detail,
+    count(*) over (partition by g.change) as kind_total
 from changes as g
 join compared as c
     using (rec_id)
+qualify row_number() over (
+        partition by g.change order by c.report_code, c.number) <= coalesce($limit, 1e18)
 order by g.change_order, c.report_code, c.number;

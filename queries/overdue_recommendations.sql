@@ -1,5 +1,6 @@
 -- Every open recommendation past its current due date as at $as_at, most overdue first,
--- with its slippage against the original due date too.
+-- with its slippage against the original due date too. The first $limit rows (all when
+-- null), each with total_rows: how many there are in all.
 with addressed as (
     select rec_id, string_agg(addressee, '; ' order by position) as addressees
     from recommendation_addressees
@@ -17,11 +18,13 @@ select
     s.rag,
     s.lead,
     s.body,
-    a.addressees
+    a.addressees,
+    count(*) over () as total_rows
 from status_as_at($as_at) as s
 left join addressed as a
     using (rec_id)
 where s.overdue
     and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
         $report, $body, $lead, $addressee)
-order by s.days_overdue desc, s.report_code, s.number;
+order by s.days_overdue desc, s.report_code, s.number
+limit $limit;

@@ -5,14 +5,16 @@ select
     c.title,
     c.lead,
     c.body,
-    u.meeting_id as proposed_at,
-    u.held_on as proposed_on,
+    p.meeting_id as proposed_at,
+    p.held_on as proposed_on,
     u.narrative,
     u.evidence,
     u.reported_by
 from current_status as c
-join effective_updates as u
-    on u.rec_id = c.rec_id
-    and u.meeting_id = c.last_meeting_id
+join positions as p
+    on p.rec_id = c.rec_id
+    and p.held_on = c.last_update_on
+join updates as u
+    on u.update_id = p.update_id
 where c.status = 'Closure proposed'
-order by u.held_on, c.report_code, c.number;
+order by p.held_on, c.report_code, c.number;

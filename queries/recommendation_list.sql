@@ -1,5 +1,6 @@
 -- Every recommendation the filters select, with its position as at $as_at. $search matches
--- the id, title, text, lead or an addressee, ignoring case.
+-- the id, title, text, lead or an addressee, ignoring case. The first $limit rows (all when
+-- null), each with total_rows: how many there are in all.
 with addressed as (
     select rec_id, string_agg(addressee, '; ' order by position) as addressees
     from recommendation_addressees
@@ -17,7 +18,8 @@ select
     s.body,
     s.overdue,
     s.report_code,
-    s.number
+    s.number,
+    count(*) over () as total_rows
 from status_as_at($as_at) as s
 join recommendations as r
     using (rec_id)
@@ -28,4 +30,5 @@ where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
     and ($search is null
         or contains(lower(concat_ws(' ', s.rec_id, s.title, r.text, s.lead, a.addressees)),
             lower(trim($search))))
-order by s.report_code, s.number;
+order by s.report_code, s.number
+limit $limit;

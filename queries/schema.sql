@@ -291,6 +291,27 @@ create view current_status as
 select *
 from status_as_at(london_today());
 
+-- Who owes an update for a meeting: the open recommendations its body follows (owns, or has
+-- had reported to it) that the filters select, with no update for that meeting.
+create macro updates_owed_at(meeting, f_report, f_body, f_lead, f_addressee) as table
+select
+    coalesce(s.lead, 'No lead set') as lead,
+    s.rec_id, s.title, s.status, s.rag, s.last_update_on, s.due, s.report_code, s.number
+from status_as_at((select held_on from meetings where meeting_id = meeting)) as s
+semi join recommendations_followed_at(meeting) as f
+    using (rec_id)
+anti join (
+    select u.rec_id
+    from updates as u
+    semi join live_batches as b
+        on b.batch_id = u.batch_id
+    where u.meeting_id = meeting
+) as u
+    using (rec_id)
+where s.is_open
+    and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+        f_report, f_body, f_lead, f_addressee);
+
 -- How imported cells are cleaned and read. Used by the import checks in queries/check_*.sql.
 
 -- An identifier as compared: every kind of space (including non-breaking and zero-width)
@@ -369,10 +390,8 @@ create macro date_problem(x) as
             case when length(x) > 40 then left(x, 40) || '…' else x end)
     end;
 
-
 -- A date as the tracker prints it: 13 Sep 2021.
 create macro uk_date(d) as strftime(d, '%-d %b %Y');
-
 
 -- Who may sign in, and as what. Append-only like the rest: adding, changing, disabling or
 -- assigning a user writes a new record; the newest record of a username is the user.

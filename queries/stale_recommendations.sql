@@ -1,5 +1,5 @@
 -- Open recommendations with no update at either of the last two meetings of their body
--- held on or before $as_at.
+-- held on or before $as_at. The first $limit rows (all when null), each with total_rows.
 with ranked_meetings as (
     select meeting_id, body,
         row_number() over (partition by body order by held_on desc) as recency
@@ -10,6 +10,15 @@ recent_meetings as (
     select meeting_id, body
     from ranked_meetings
     where recency <= 2
+),
+-- (Any live update counts: a superseded one has its replacement at the same meeting.)
+updated as (
+    select distinct u.rec_id, m.body
+    from updates as u
+    semi join live_batches as b
+        on b.batch_id = u.batch_id
+    join recent_meetings as m
+        using (meeting_id)
 )
 select
     s.rec_id,
@@ -18,17 +27,16 @@ select
     s.body,
     s.status,
     s.rag,
-    s.last_update_on
+    s.last_update_on,
+    count(*) over () as total_rows
 from status_as_at($as_at) as s
+semi join (select distinct body from recent_meetings) as held
+    on held.body = s.body
+anti join updated as u
+    on u.rec_id = s.rec_id
+    and u.body = s.body
 where s.is_open
-    and s.body in (select body from recent_meetings)
-    and not exists (
-        select 1
-        from effective_updates as u
-        join recent_meetings as m
-            using (meeting_id)
-        where u.rec_id = s.rec_id
-            and m.body = s.body)
     and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
         $report, $body, $lead, $addressee)
-order by s.last_update_on nulls first, s.report_code, s.number;
+order by s.last_update_on nulls first, s.report_code, s.number
+limit $limit;

@@ -19,6 +19,8 @@ from cjb_tracker import ingest, store
 
 TODAY = dt.date(2026, 1, 1)
 ALL: dict[str, Any] = {"report": None, "body": None, "addressee": None, "lead": None}
+# The list queries take $limit (null: every row).
+LISTED: dict[str, Any] = {**ALL, "as_at": TODAY, "limit": None}
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, *columns: str, **params: Any) -> list[Any]:
@@ -93,7 +95,7 @@ def test_filter_choices(fixture_db: duckdb.DuckDBPyConnection) -> None:
 def test_recommendation_list_and_search(fixture_db: duckdb.DuckDBPyConnection) -> None:
     listed = rows(
         fixture_db, "recommendation_list", "rec_id", "status", "rag", "days_overdue",
-        **ALL, as_at=dt.date(2022, 4, 30), search=None,
+        **ALL, as_at=dt.date(2022, 4, 30), search=None, limit=None,
     )  # fmt: skip
     assert listed[:4] == [
         ("RAPE1-R1", "Complete", None, 0),
@@ -102,11 +104,9 @@ def test_recommendation_list_and_search(fixture_db: duckdb.DuckDBPyConnection) -
         ("RAPE1-R4", "Awaiting national action", "Red", 30),
     ]
     assert len(listed) == 13
-    by_lead = rows(fixture_db, "recommendation_list", "rec_id", **ALL, as_at=TODAY, search="patel")
+    by_lead = rows(fixture_db, "recommendation_list", "rec_id", **LISTED, search="patel")
     assert by_lead == [("RAPE1-R1",), ("RAPE1-R3",)]
-    by_addressee = rows(
-        fixture_db, "recommendation_list", "rec_id", **ALL, as_at=TODAY, search="HOME OFFICE"
-    )
+    by_addressee = rows(fixture_db, "recommendation_list", "rec_id", **LISTED, search="HOME OFFICE")
     assert by_addressee == [("RAPE1-R3",), ("RAPE1-R11",)]
 
 
@@ -176,7 +176,7 @@ def test_meeting_list_links_each_meeting_to_the_previous_one_of_its_body(
 def test_meeting_changes_since_the_previous_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
     found = rows(
         fixture_db, "meeting_changes", "change", "rec_id", "before", "after",
-        meeting_id="CJB:2021-10-13", **ALL,
+        meeting_id="CJB:2021-10-13", **ALL, limit=None,
     )  # fmt: skip
     changes = [r for r in found if r[0] != "New recommendation"]
     assert changes == [
@@ -196,7 +196,7 @@ def test_meeting_changes_newly_overdue_and_closure_proposed(
     assert ingest.import_file(fixture_db, "updates", "c.csv", closing).status == "committed"
     found = rows(
         fixture_db, "meeting_changes", "change", "rec_id", "after", "detail",
-        meeting_id="CJB:2022-01-12", **ALL,
+        meeting_id="CJB:2022-01-12", **ALL, limit=None,
     )  # fmt: skip
     assert ("Closure proposed for decision", "RAPE1-R2", "Closure proposed", "Audit") in found
     assert ("Newly overdue", "RAPE1-R1", "72 days overdue", None) not in found  # R1 is complete
@@ -205,17 +205,22 @@ def test_meeting_changes_newly_overdue_and_closure_proposed(
 
 
 def test_updates_owed_by_lead(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    found = rows(fixture_db, "updates_owed", "lead", "rec_id", meeting_id="CJB:2021-10-13", **ALL)
+    found = rows(
+        fixture_db, "updates_owed", "lead", "rec_id", meeting_id="CJB:2021-10-13", **ALL, limit=None
+    )
     assert found[:2] == [("DS Patel", "RAPE1-R3"), ("ISVA Manager", "RAPE1-R2")]
     assert {r[1] for r in found}.isdisjoint({"RAPE1-R1", "RAPE1-R4"})
     assert len(found) == 11
-    assert rows(fixture_db, "updates_owed", meeting_id="RASSO-STRATEGIC:2021-09-08", **ALL) == []
+    assert (
+        rows(fixture_db, "updates_owed", meeting_id="RASSO-STRATEGIC:2021-09-08", **ALL, limit=None)
+        == []
+    )
 
 
 def test_overdue_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
     found = rows(
         fixture_db, "overdue_recommendations", "rec_id", "days_overdue", "days_past_original",
-        "revisions", **ALL, as_at=dt.date(2022, 7, 1),
+        "revisions", **ALL, as_at=dt.date(2022, 7, 1), limit=None,
     )  # fmt: skip
     assert found == [
         ("RAPE1-R2", 92, 92, 0),
@@ -225,12 +230,12 @@ def test_overdue_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_recommendations_without_due_date(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    found = rows(fixture_db, "recommendations_without_due_date", "rec_id", **ALL, as_at=TODAY)
+    found = rows(fixture_db, "recommendations_without_due_date", "rec_id", **LISTED)
     assert found == [(f"RAPE1-R{n}",) for n in range(5, 14)]
 
 
 def test_stale_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    found = rows(fixture_db, "stale_recommendations", "rec_id", **ALL, as_at=TODAY)
+    found = rows(fixture_db, "stale_recommendations", "rec_id", **LISTED)
     assert ("RAPE1-R2",) in found  # July only; not at October or January
     assert ("RAPE1-R4",) not in found  # updated in October, one of the last two meetings
     assert ("RAPE1-R1",) not in found  # complete
@@ -253,21 +258,93 @@ def test_upload_template_rows(fixture_db: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_current_positions_and_illustrative_batches(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    positions = dict(
-        (r, s) for r, s, _ in rows(fixture_db, "current_positions")
-    )  # fmt: skip
-    assert positions["RAPE1-R1"] == "Complete"
+    found = rows(fixture_db, "current_positions", rec_ids=["RAPE1-R1", "RAPE1-R3"])
+    positions = {r: s for r, s, _ in found}
+    assert positions == {"RAPE1-R1": "Complete", "RAPE1-R3": "Not started"}
     assert rows(fixture_db, "illustrative_batches") == [(0,)]
 
 
-@pytest.mark.parametrize("name", ["headline_counts", "overdue_recommendations", "rag_mix"])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("headline_counts", {}), ("overdue_recommendations", {"limit": None}), ("rag_mix", {})],
+)
 def test_an_undone_batch_disappears_from_the_read_queries(
-    fixture_db: duckdb.DuckDBPyConnection, name: str
+    fixture_db: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
 ) -> None:
-    before = rows(fixture_db, name, **ALL, as_at=TODAY)
+    before = rows(fixture_db, name, **ALL, **params, as_at=TODAY)
     data = b"recommendation_id,meeting_date,status,rag,update\nRAPE1-R3,12/01/2022,Complete,,Done\n"
     result = ingest.import_file(fixture_db, "updates", "u.csv", data)
-    assert rows(fixture_db, name, **ALL, as_at=TODAY) != before
+    assert rows(fixture_db, name, **ALL, **params, as_at=TODAY) != before
     assert result.batch_id is not None
     ingest.undo_batch(fixture_db, result.batch_id, "test")
-    assert rows(fixture_db, name, **ALL, as_at=TODAY) == before
+    assert rows(fixture_db, name, **ALL, **params, as_at=TODAY) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("recommendation_list", {**LISTED, "search": None}),
+        ("overdue_recommendations", {**LISTED, "as_at": dt.date(2022, 7, 1)}),
+        ("recommendations_without_due_date", LISTED),
+        ("updates_owed", {**ALL, "meeting_id": "CJB:2021-10-13", "limit": None}),
+    ],
+)
+def test_a_list_query_returns_its_first_rows_and_how_many_in_all(
+    fixture_db: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
+) -> None:
+    every = store.run_query(fixture_db, name, **params)
+    assert len(every) >= 3
+    assert set(every["total_rows"]) == {len(every)}
+    first = store.run_query(fixture_db, name, **{**params, "limit": 2})
+    assert first.drop(columns="total_rows").equals(every.head(2).drop(columns="total_rows"))
+    assert set(first["total_rows"]) == {len(every)}
+
+
+def test_meeting_changes_keep_the_first_of_each_kind_and_count_them_all(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    params = {**ALL, "meeting_id": "CJB:2021-10-13"}
+    every = store.run_query(fixture_db, "meeting_changes", **params, limit=None)
+    first = store.run_query(fixture_db, "meeting_changes", **params, limit=1)
+    assert every.groupby("change").size().to_dict() == {
+        "Due date changed": 1, "New recommendation": 13, "RAG changed": 1, "Status changed": 2,
+    }  # fmt: skip
+    assert first.groupby("change").size().to_dict() == {
+        "Due date changed": 1, "New recommendation": 1, "RAG changed": 1, "Status changed": 1,
+    }  # fmt: skip
+    assert dict(zip(first["change"], first["kind_total"], strict=True)) == {
+        "Due date changed": 1, "New recommendation": 13, "RAG changed": 1, "Status changed": 2,
+    }  # fmt: skip
+    assert list(first["rec_id"][first["change"] == "Status changed"]) == ["RAPE1-R1"]
+
+
+def test_overdue_groups_by_lead_body_and_addressee(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    july = {**ALL, "as_at": dt.date(2022, 7, 1)}  # R2, R4 (92 days) and R3 (1 day) overdue
+    assert rows(fixture_db, "overdue_groups", **july, by="lead") == [
+        ("CPS RASSO Lead", 1, 92), ("ISVA Manager", 1, 92), ("DS Patel", 1, 1),
+    ]  # fmt: skip
+    assert rows(fixture_db, "overdue_groups", **july, by="body") == [("CJB", 3, 92)]
+    by_addressee = rows(fixture_db, "overdue_groups", **july, by="addressee")
+    assert by_addressee[0] == ("Police forces", 3, 92)  # each item once per addressee
+    assert ("Home Office", 1, 1) in by_addressee  # R3's national addressee
+
+
+def test_updates_owed_by_lead_counts_each_lead(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "updates_owed_by_lead", meeting_id="CJB:2021-10-13", **ALL)
+    assert found == [("No lead set", 9), ("DS Patel", 1), ("ISVA Manager", 1)]
+
+
+def test_upload_template_meeting_is_the_next_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    found = rows(fixture_db, "upload_template_meeting", lead=None, today=dt.date(2021, 11, 1))
+    assert found == [(d("2022-01-12"),)]
+    after = rows(fixture_db, "upload_template_meeting", lead=None, today=dt.date(2022, 2, 1))
+    assert after == [(None,)]
+
+
+def test_proposed_closures_carry_the_proposal(fixture_db: duckdb.DuckDBPyConnection) -> None:
+    closing = b"recommendation_id,meeting_date,status,rag,update,evidence\nRAPE1-R2,12/01/2022,Closure proposed,Green,Done,Audit\n"  # noqa: E501
+    assert ingest.import_file(fixture_db, "updates", "c.csv", closing).status == "committed"
+    found = rows(
+        fixture_db, "proposed_closures", "rec_id", "proposed_at", "narrative", "evidence"
+    )  # fmt: skip
+    assert found == [("RAPE1-R2", "CJB:2022-01-12", "Done", "Audit")]

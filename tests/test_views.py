@@ -44,16 +44,11 @@ def test_changes_by_kind_lists_every_kind_even_when_empty() -> None:
     assert split["RAG changed"].empty
 
 
-def test_overdue_groups_count_each_addressee() -> None:
-    overdue = pd.DataFrame(
-        {"rec_id": ["A", "B"], "lead": ["X", None], "body": ["CJB", "CJB"],
-         "addressees": ["Police forces; Home Office", "Police forces"], "days_overdue": [5, 9]}
-    )  # fmt: skip
-    by_addressee = views.overdue_groups(overdue, "Addressee")
-    assert list(zip(by_addressee["addressee"], by_addressee["recommendations"], strict=True)) == [
-        ("Police forces", 2), ("Home Office", 1),
-    ]  # fmt: skip
-    assert set(views.overdue_groups(overdue, "Lead")["lead"]) == {"X", "not set"}
+def test_overdue_groups_are_named_for_the_grouping() -> None:
+    groups = pd.DataFrame({"group": ["Police forces"], "recommendations": [2]})
+    table = views.overdue_groups_table(groups, "Addressee")
+    assert list(table.columns) == ["addressee", "recommendations"]
+    assert set(views.GROUPINGS.values()) == {"lead", "body", "addressee"}  # overdue_groups.sql
 
 
 def test_upload_preview_marks_rows_that_change_a_status() -> None:
@@ -127,15 +122,25 @@ def test_a_long_table_is_cut_with_a_sentence_saying_so() -> None:
         "(or the search)."
     )
     whole, no_note = views.shown_rows(frame, limit=5)
-    assert whole is frame and no_note is None
+    assert whole.equals(frame) and no_note is None
+
+
+def test_a_list_querys_first_rows_say_how_many_there_are_in_all() -> None:
+    # recommendation_list.sql with $limit 2: two rows, each saying 50,013 in all.
+    first = pd.DataFrame({"rec_id": ["NAT0-R1", "NAT0-R2"], "total_rows": [50_013, 50_013]})
+    assert views.total_rows(first) == 50_013
+    shown, note = views.shown_rows(first)
+    assert list(shown.columns) == ["rec_id"]
+    assert note is not None and note.startswith("Showing the first 2 of 50,013 rows.")
+    assert views.total_rows(first.head(0)) == 0
 
 
 def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None:
-    listed = pd.DataFrame(
-        {"rec_id": ["NAT0-R1", "NAT0-R2", "NAT0-R3"], "title": ["One", "Two", "Three"]}
-    )
-    assert views.recommendation_choices(listed, None, limit=1) == {"NAT0-R1": "NAT0-R1 — One"}
-    assert views.recommendation_choices(listed, "NAT0-R3", limit=1) == {
+    listed = pd.DataFrame({"rec_id": ["NAT0-R1"], "title": ["One"]})  # the first rows only
+    linked = pd.DataFrame({"rec_id": ["NAT0-R3"], "title": ["Three"]})  # its detail row
+    assert views.recommendation_choices(listed, None) == {"NAT0-R1": "NAT0-R1 — One"}
+    assert views.recommendation_choices(listed, linked) == {
         "NAT0-R1": "NAT0-R1 — One",
         "NAT0-R3": "NAT0-R3 — Three",
     }
+    assert views.recommendation_choices(listed, linked.head(0)) == {"NAT0-R1": "NAT0-R1 — One"}
