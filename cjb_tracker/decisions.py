@@ -88,7 +88,7 @@ def decide(
                 batch_id,
             ],
         )
-        store.refresh_positions(cur, batch_id)
+        store.refresh_derived(cur, batch_id)
         outcome = "accepted" if decision.accepted else "not accepted"
         detail = f"at {decision.meeting_id}, batch {batch_id}: " + (
             f"minute {minute}" if minute else str(reason)

@@ -252,8 +252,7 @@ def _check_and_write(
                 len(result.warnings),
                 illustrative,
             )
-            if kind == "updates":  # once the batch is live: the positions read live batches
-                store.refresh_positions(cur, batch_id)
+            store.refresh_derived(cur, batch_id)  # once the batch is live: they read live ones
             _audit_commit(cur, actor, kind, file_name, batch_id, result)
     except _RolledBack as rolled_back:
         return rolled_back.result
@@ -472,6 +471,6 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
             " where batch_id = ?",
             [actor.username, batch_id],
         )
-        store.refresh_positions(cur, batch_id)
+        store.refresh_derived(cur, batch_id)
         audit.record(cur, actor.username, "undo", f"batch {batch_id}", "success")
     _checkpoint(con)

@@ -141,9 +141,11 @@ def _statements(name: str) -> tuple[str, ...]:
 _PARAM_OR_CODE = re.compile(r"^\s*[a-z(]", re.MULTILINE)
 
 
-def refresh_positions(cur: duckdb.DuckDBPyConnection, batch_id: int | None) -> None:
-    """Rebuild the positions of the recommendations a batch has updates for (of all, for
-    None): call it inside the transaction that commits or undoes the batch."""
+def refresh_derived(cur: duckdb.DuckDBPyConnection, batch_id: int | None) -> None:
+    """Rebuild what is derived from the records (current_recommendations and positions in
+    schema.sql) for the recommendations a batch touches (for all, given None): call it inside
+    the transaction that commits or undoes the batch, once its status is set."""
+    run_script(cur, "refresh_recommendations", batch_id=batch_id)
     run_script(cur, "refresh_positions", batch_id=batch_id)
 
 

@@ -53,55 +53,66 @@ compared as (
         on u.rec_id = n.rec_id
         and u.meeting_id = $meeting_id
 ),
+-- Each change, narrow: the text that explains it is joined for the rows shown only.
 changes as (
     select 1 as change_order, 'Status changed' as change, rec_id, status_before as before,
-        status_now as after, narrative as detail
+        status_now as after
     from compared
     where status_before <> status_now
     union all
-    select 2, 'RAG changed', rec_id, coalesce(rag_before, 'none'), coalesce(rag_now, 'none'),
-        narrative
+    select 2, 'RAG changed', rec_id, coalesce(rag_before, 'none'), coalesce(rag_now, 'none')
     from compared
     where is_open
         and rag_before is distinct from rag_now
     union all
-    select 3, 'Newly overdue', rec_id, 'due ' || uk_date(due_now),
-        days_overdue || ' days overdue', narrative
+    select 3, 'Newly overdue', rec_id, 'due ' || uk_date(due_now), days_overdue || ' days overdue'
     from compared
     where overdue_now
         and not overdue_before
     union all
-    select 4, 'Closure proposed for decision', rec_id, status_before, status_now,
-        coalesce(evidence, narrative)
+    select 4, 'Closure proposed for decision', rec_id, status_before, status_now
     from compared
     where status_now = 'Closure proposed'
     union all
     select 5, 'Due date changed', rec_id, coalesce(uk_date(due_before), 'none'),
-        coalesce(uk_date(due_now), 'none'), revision_reason
+        coalesce(uk_date(due_now), 'none')
     from compared
     where due_before is distinct from due_now
     union all
-    select 6, 'New recommendation', c.rec_id, null, c.status_now, null
+    select 6, 'New recommendation', c.rec_id, null, c.status_now
     from compared as c
     join reports as p
         using (report_code)
     where p.published_on > (select held_on from previous)
         and p.published_on <= (select held_on from this_meeting)
-)
+),
 -- The first $limit changes of each kind (all when null), each with kind_total: how many
 -- changes of its kind there are in all.
+ranked as (
+    select g.*, c.report_code, c.number,
+        count(*) over (partition by g.change_order) as kind_total
+    from changes as g
+    join compared as c
+        using (rec_id)
+    qualify row_number() over (
+            partition by g.change_order order by c.report_code, c.number)
+        <= coalesce($limit, 1e18)
+)
 select
-    g.change,
-    g.rec_id,
+    r.change,
+    r.rec_id,
     c.title,
     c.lead,
-    g.before,
-    g.after,
-    g.detail,
-    count(*) over (partition by g.change) as kind_total
-from changes as g
+    r.before,
+    r.after,
+    case r.change_order
+        when 4 then coalesce(c.evidence, c.narrative)
+        when 5 then c.revision_reason
+        when 6 then null
+        else c.narrative
+    end as detail,
+    r.kind_total
+from ranked as r
 join compared as c
     using (rec_id)
-qualify row_number() over (
-        partition by g.change order by c.report_code, c.number) <= coalesce($limit, 1e18)
-order by g.change_order, c.report_code, c.number;
+order by r.change_order, r.report_code, r.number;

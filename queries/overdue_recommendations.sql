@@ -1,30 +1,39 @@
 -- Every open recommendation past its current due date as at $as_at, most overdue first,
 -- with its slippage against the original due date too. The first $limit rows (all when
 -- null), each with total_rows: how many there are in all.
-with addressed as (
+with shown as (
+    select
+        s.rec_id,
+        s.title,
+        s.days_overdue,
+        s.due,
+        date_diff('day', s.original_due, s.as_at) as days_past_original,
+        s.original_due,
+        s.revisions,
+        s.status,
+        s.rag,
+        s.lead,
+        s.body,
+        s.report_code,
+        s.number,
+        count(*) over () as total_rows
+    from status_as_at($as_at) as s
+    where s.overdue
+        and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+            $report, $body, $lead, $addressee)
+    order by s.days_overdue desc, s.report_code, s.number
+    limit $limit
+),
+-- The addressees of the rows shown only.
+addressed as (
     select rec_id, string_agg(addressee, '; ' order by position) as addressees
     from recommendation_addressees
+    semi join shown
+        using (rec_id)
     group by rec_id
 )
-select
-    s.rec_id,
-    s.title,
-    s.days_overdue,
-    s.due,
-    date_diff('day', s.original_due, s.as_at) as days_past_original,
-    s.original_due,
-    s.revisions,
-    s.status,
-    s.rag,
-    s.lead,
-    s.body,
-    a.addressees,
-    count(*) over () as total_rows
-from status_as_at($as_at) as s
+select s.* exclude (report_code, number, total_rows), a.addressees, s.total_rows
+from shown as s
 left join addressed as a
     using (rec_id)
-where s.overdue
-    and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
-        $report, $body, $lead, $addressee)
-order by s.days_overdue desc, s.report_code, s.number
-limit $limit;
+order by s.days_overdue desc, s.report_code, s.number;

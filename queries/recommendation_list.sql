@@ -1,9 +1,42 @@
 -- Every recommendation the filters select, with its position as at $as_at. $search matches
 -- the id, title, text, lead or an addressee, ignoring case. The first $limit rows (all when
 -- null), each with total_rows: how many there are in all.
-with addressed as (
+with listed as (
+    select s.*, r.text
+    from status_as_at($as_at) as s
+    join recommendations as r
+        using (rec_id)
+    where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+        $report, $body, $lead, $addressee)
+),
+searched as (
+    select l.*
+    from listed as l
+    where $search is null
+    union all
+    select l.*
+    from listed as l
+    left join (
+        select rec_id, string_agg(addressee, '; ' order by position) as addressees
+        from recommendation_addressees
+        group by rec_id
+    ) as a
+        using (rec_id)
+    where contains(lower(concat_ws(' ', l.rec_id, l.title, l.text, l.lead, a.addressees)),
+        lower(trim($search)))
+),
+shown as (
+    select *, count(*) over () as total_rows
+    from searched
+    order by report_code, number
+    limit $limit
+),
+-- The addressees of the rows shown only.
+addressed as (
     select rec_id, string_agg(addressee, '; ' order by position) as addressees
     from recommendation_addressees
+    semi join shown
+        using (rec_id)
     group by rec_id
 )
 select
@@ -19,16 +52,8 @@ select
     s.overdue,
     s.report_code,
     s.number,
-    count(*) over () as total_rows
-from status_as_at($as_at) as s
-join recommendations as r
-    using (rec_id)
+    s.total_rows
+from shown as s
 left join addressed as a
     using (rec_id)
-where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
-        $report, $body, $lead, $addressee)
-    and ($search is null
-        or contains(lower(concat_ws(' ', s.rec_id, s.title, r.text, s.lead, a.addressees)),
-            lower(trim($search))))
-order by s.report_code, s.number
-limit $limit;
+order by s.report_code, s.number;

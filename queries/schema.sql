@@ -124,16 +124,29 @@ from (
 )
 where newest = 1;
 
+-- The version of each recommendation in force: its newest record in a live batch. Derived
+-- (never a record of its own), so the pages read one row per recommendation instead of
+-- ranking every version each time: queries/refresh_recommendations.sql rebuilds the rows of
+-- the recommendations a batch touches, in the transaction that writes or undoes it.
+create table current_recommendations (
+    rec_id varchar not null,
+    report_code varchar not null,
+    number integer not null,
+    title varchar not null,
+    text varchar not null,
+    timescale varchar,
+    original_due date,
+    lead varchar,
+    body varchar not null,
+    initial_response varchar,
+    record_id bigint not null,
+    illustrative boolean not null
+);
+
 create view recommendations as
 select rec_id, report_code, number, title, text, timescale, original_due, lead, body,
     initial_response, record_id, illustrative
-from (
-    select r.*, b.illustrative,
-        row_number() over (partition by r.rec_id order by r.record_id desc) as newest
-    from recommendation_records as r
-    join live_batches as b using (batch_id)
-)
-where newest = 1;
+from current_recommendations;
 
 create view recommendation_addressees as
 select r.rec_id, a.addressee, a.scope, a.position
@@ -218,6 +231,13 @@ create macro matches_filters(rec, report_code, body, lead, f_report, f_body, f_l
         from recommendation_addressees
         where addressee = f_addressee));
 
+-- Which bodies each recommendation has been reported to (a live update at one of their
+-- meetings). Derived like positions, and rebuilt with them (queries/refresh_positions.sql).
+create table reported_to (
+    rec_id varchar not null,
+    body varchar not null
+);
+
 -- The recommendations a meeting's body follows: those it owns, and those reported to it.
 create macro recommendations_followed_at(meeting) as table
 select r.rec_id
@@ -226,16 +246,10 @@ join meetings as m
     on r.body = m.body
 where m.meeting_id = meeting
 union
--- (Any live update counts: where one is superseded, the one in force is at the same meeting.
--- Reading updates, not effective_updates, spares ranking them.)
-select u.rec_id
-from updates as u
-semi join live_batches as b
-    on u.batch_id = b.batch_id
-join meetings as reported
-    using (meeting_id)
+select t.rec_id
+from reported_to as t
 join meetings as m
-    on reported.body = m.body
+    on t.body = m.body
 where m.meeting_id = meeting;
 
 create macro london_today() as cast(timezone('Europe/London', now()) as date);

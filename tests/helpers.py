@@ -49,7 +49,10 @@ TABLES = (
     "addressee_records",
     "meeting_records",
     "updates",
-    "positions",  # derived from updates, so a rejected file must leave it alone too
+    # Derived from the records, so a rejected file must leave them alone too.
+    "current_recommendations",
+    "positions",
+    "reported_to",
 )
 
 

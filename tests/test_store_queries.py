@@ -189,8 +189,34 @@ where held_on <= $as_at and $as_at < until
 order by rec_id"""
 
 
+DEFINED_RECOMMENDATIONS = """
+select * exclude (newest)
+from (
+    select r.rec_id, r.report_code, r.number, r.title, r.text, r.timescale, r.original_due,
+        r.lead, r.body, r.initial_response, r.record_id, b.illustrative,
+        row_number() over (partition by r.rec_id order by r.record_id desc) as newest
+    from recommendation_records as r
+    join live_batches as b using (batch_id)
+)
+where newest = 1
+order by rec_id"""
+
+
+DEFINED_REPORTED_TO = """
+select distinct rec_id, meeting_body
+from effective_updates
+order by all"""
+
+
 def assert_positions_as_defined(con: duckdb.DuckDBPyConnection) -> int:
-    """Compare at every meeting date, the day before each, and today; return the dates."""
+    """Compare the recommendations in force with their definition, and the positions at every
+    meeting date, the day before each, and today; return the number of dates."""
+    assert con.execute("select * from recommendations order by rec_id").fetchall() == (
+        con.execute(DEFINED_RECOMMENDATIONS).fetchall()
+    )
+    assert con.execute("select * from reported_to order by all").fetchall() == (
+        con.execute(DEFINED_REPORTED_TO).fetchall()
+    )
     dates = [
         d
         for (d,) in con.execute(
@@ -204,7 +230,7 @@ def assert_positions_as_defined(con: duckdb.DuckDBPyConnection) -> int:
     return len(dates)
 
 
-def test_positions_agree_with_their_definition_after_every_kind_of_write(tmp_path) -> None:
+def test_derived_tables_agree_with_their_definition_after_every_kind_of_write(tmp_path) -> None:
     con = store.connect(tmp_path / "demo.duckdb")
     seed.init_database(con, demo=True)  # imports that supersede, and Board decisions
     assert assert_positions_as_defined(con) > 50
@@ -218,6 +244,35 @@ def test_positions_agree_with_their_definition_after_every_kind_of_write(tmp_pat
     ).fetchall()[0][0]
     ingest.undo_batch(con, latest, "test")  # what it superseded is in force again
     assert_positions_as_defined(con)
+    leads = ingest.import_file(
+        con, "recommendations", "leads.csv",
+        b"report_code,number,lead,due_date\nRAPE1,4,New Lead,01/02/2027\n", imported_by="test",
+    )  # fmt: skip
+    assert leads.status == "committed", leads.errors
+    assert_positions_as_defined(con)  # a new version of RAPE1-R4
+    assert leads.batch_id is not None
+    ingest.undo_batch(con, leads.batch_id, "test")
+    assert_positions_as_defined(con)  # the version before it
+    # Two bodies meeting on one date, a recommendation reported at both: one position that
+    # day (the later report), and it is the recommendation's first.
+    same_day = ingest.import_file(
+        con, "meetings", "m.csv", b"body,date\nRASSO-OPERATIONAL,01/01/2021\nCJB,01/01/2021\n",
+        imported_by="test",
+    )  # fmt: skip
+    assert same_day.status == "committed", same_day.errors
+    both = ingest.import_file(
+        con, "updates", "u.csv",
+        b"recommendation_id,meeting_date,body,status,rag,revised_due_date,revision_reason\n"
+        b"RAPE1-R5,01/01/2021,RASSO-OPERATIONAL,In progress,Red,01/06/2021,First reason\n"
+        b"RAPE1-R5,01/01/2021,CJB,Not started,Amber,,\n",
+        imported_by="test",
+    )  # fmt: skip
+    assert both.status == "committed", both.errors
+    assert_positions_as_defined(con)
+    assert con.execute(
+        "select status, rag, revised_due, revisions, is_first from positions"
+        " where rec_id = 'RAPE1-R5' and held_on = date '2021-01-01'"
+    ).fetchall() == [("Not started", "Amber", dt.date(2021, 6, 1), 1, True)]
     again = ingest.import_path(
         con,
         "updates",
