@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -73,6 +73,7 @@ def clear_caches() -> None:
     """Forget every cached result: called after a commit or an undo changes the data."""
     _query.clear()
     _dry_run.clear()
+    _figure.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
@@ -464,12 +465,25 @@ def table_height(rows: int) -> int | Literal["auto"]:
     return "auto" if rows <= 10 else 38 + 35 * min(rows, 25)
 
 
+# Building a plotly figure validates every property (tens of milliseconds a chart, more than
+# the queries behind it): each is built once for the data it draws, and shared.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(_build: Callable[[pd.DataFrame], Any], name: str, frame: pd.DataFrame) -> Any:
+    return _build(frame)
+
+
 def chart_with_numbers(
-    figure: Any, numbers: pd.DataFrame, key: str, summary: str | None = None
+    build: Callable[[pd.DataFrame], Any],
+    frame: pd.DataFrame,
+    numbers: pd.DataFrame,
+    key: str,
+    summary: str | None = None,
 ) -> None:
-    """A chart with a sentence saying what it shows now, and its numbers as a table under it."""
+    """The chart build(frame) draws (the figure is not changed here: it is shared), with a
+    sentence saying what it shows now, and its numbers as a table under it."""
     if summary:
         st.markdown(summary)
+    figure = _figure(build, f"{build.__module__}.{build.__qualname__}", frame)
     st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
     st.caption("The numbers in the chart above")
     table(numbers, key=f"{key}_numbers")

@@ -20,7 +20,8 @@ for column, (label, value, help_text) in zip(
 
 by_meeting = web.query("status_by_meeting", **filters.params())
 web.chart_with_numbers(
-    charts.status_by_meeting_chart(by_meeting),
+    charts.status_by_meeting_chart,
+    by_meeting,
     views.status_by_meeting_table(by_meeting),
     key="status_by_meeting",
     summary=views.escape_markdown(charts.status_by_meeting_summary(by_meeting)),
@@ -28,7 +29,8 @@ web.chart_with_numbers(
 
 by_addressee = web.query("status_by_addressee", **filters.params())
 web.chart_with_numbers(
-    charts.status_by_addressee_chart(by_addressee),
+    charts.status_by_addressee_chart,
+    by_addressee,
     views.status_by_addressee_table(by_addressee),
     key="status_by_addressee",
     summary=views.escape_markdown(charts.status_by_addressee_summary(by_addressee)),
@@ -36,7 +38,8 @@ web.chart_with_numbers(
 
 rag = web.query("rag_mix", **filters.params())
 web.chart_with_numbers(
-    charts.rag_mix_chart(rag),
+    charts.rag_mix_chart,
+    rag,
     views.rag_table(rag),
     key="rag_mix",
     summary=views.escape_markdown(charts.rag_mix_summary(rag)),

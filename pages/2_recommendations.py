@@ -51,7 +51,8 @@ web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="address
 
 updates = web.query("recommendation_updates", rec_id=rec_id)
 web.chart_with_numbers(
-    charts.status_timeline_chart(updates),
+    charts.status_timeline_chart,
+    updates,
     views.timeline_table(updates),
     key="timeline",
     summary=views.escape_markdown(charts.status_timeline_summary(updates)),
