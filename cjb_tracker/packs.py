@@ -89,8 +89,9 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
     recommendations = store.run_query(
         con, "pack_recommendations", meeting_id=meeting_id, as_at=when
     )
-    # (limit None: a pack lists every row, where a page shows the first views.SHOWN_ROWS)
-    overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when, limit=None)
+    # (limit None: a pack lists every row, where a page shows views.PAGE_ROWS at a time)
+    every = {"limit": None, "offset": 0}
+    overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when, **every)
     return Pack(
         meeting=meeting,
         as_at=when,
@@ -99,9 +100,9 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
         by_addressee=store.run_query(con, "status_by_addressee", **by_body),
         by_meeting=last_meetings(store.run_query(con, "status_by_meeting", **by_body)),
         changes=store.run_query(
-            con, "meeting_changes", meeting_id=meeting_id, **everyone, limit=None
+            con, "meeting_changes", meeting_id=meeting_id, **everyone, limit=None, offsets=None
         ),
-        owed=store.run_query(con, "updates_owed", meeting_id=meeting_id, **everyone, limit=None),
+        owed=store.run_query(con, "updates_owed", meeting_id=meeting_id, **everyone, **every),
         overdue=overdue[overdue["rec_id"].isin(recommendations["rec_id"])].reset_index(drop=True),
         recommendations=recommendations,
         updates=store.run_query(con, "pack_updates", meeting_id=meeting_id, as_at=when),

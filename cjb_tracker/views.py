@@ -206,39 +206,43 @@ def decision_message(rec_id: str, batch_id: int, accepted: bool) -> str:
     return f"Recorded as batch {batch_id}: the closure of {rec_id} was {outcome}"
 
 
-# The most rows a table or a list of choices draws. A national view holds 50,000
-# recommendations: sending them all to the browser on every rerun is what makes a page slow,
-# and nobody reads past the first screens; the filters and the search narrow the list. The
-# list queries take it as $limit and say how many rows there are in all (total_rows).
-SHOWN_ROWS = 1_000
-# Columns a list query adds to say how many rows it left out: not shown.
+# The rows a table draws at a time. A national view holds 50,000 recommendations: sending
+# them all to the browser on every rerun is what makes a page slow, so a long table is read
+# a page at a time (Previous / Next), and the filters and the search narrow it. The list
+# queries take the page as $limit and $offset and say how many rows there are in all
+# (total_rows, or kind_total for the meeting's changes).
+PAGE_ROWS = 100
+# Columns a list query adds to say how many rows there are in all: not shown.
 _COUNT_COLUMNS = ["total_rows", "kind_total"]
 
 
 def total_rows(frame: pd.DataFrame) -> int:
-    """How many rows a list query found in all (it returns at most SHOWN_ROWS of them)."""
+    """How many rows a list query found in all (it returns one page of them)."""
     for column in _COUNT_COLUMNS:
         if column in frame.columns and len(frame):
             return int(frame[column].iloc[0])
     return len(frame)
 
 
-def shown_rows(frame: pd.DataFrame, limit: int = SHOWN_ROWS) -> tuple[pd.DataFrame, str | None]:
-    """The rows to draw (at most `limit`, without the count columns), and a sentence saying
-    how many more there are (None when every row is drawn)."""
-    found = total_rows(frame)
-    shown = frame.drop(columns=[c for c in _COUNT_COLUMNS if c in frame.columns]).head(limit)
-    if found <= len(shown):
-        return shown, None
-    return shown, (
-        f"Showing the first {len(shown):,} of {found:,} rows. Narrow them with the filters "
-        "in the sidebar (or the search)."
+def without_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows to draw, without the count columns."""
+    return frame.drop(columns=[c for c in _COUNT_COLUMNS if c in frame.columns])
+
+
+def page_caption(offset: int, shown: int, total: int) -> str | None:
+    """'Rows 101 to 200 of 50,013.' under a table that holds more than one page (None for
+    a table shown whole)."""
+    if offset == 0 and shown >= total:
+        return None
+    return (
+        f"Rows {offset + 1:,} to {offset + shown:,} of {total:,}. Use Previous and Next, or "
+        "narrow them with the filters in the sidebar (or the search)."
     )
 
 
 def recommendation_choices(listed: pd.DataFrame, chosen: pd.DataFrame | None) -> dict[str, str]:
-    """The labels a recommendation picker offers: those listed (the first SHOWN_ROWS), plus
-    the one chosen from a shared link (its recommendation_detail row) when it is not among
+    """The labels a recommendation picker offers: those listed (the table's page), plus the
+    one chosen from a shared link (its recommendation_detail row) when it is not among
     them."""
     labels = recommendation_labels(listed)
     if chosen is not None and len(chosen) and chosen["rec_id"].iloc[0] not in labels:

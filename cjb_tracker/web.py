@@ -433,9 +433,11 @@ def table(
     dates: tuple[str, ...] = (),
     links: bool = False,
     times: tuple[str, ...] = (),
+    paged: bool = False,
 ) -> None:
     """A read-only table: text as text, dates as '13 Sep 2021', optional detail links;
-    an empty result reads 'None.' rather than an empty grid."""
+    an empty result reads 'None.' rather than an empty grid. A paged table (one page of a
+    list query: see paged_query) says which rows it shows and offers Previous and Next."""
     config: dict[str, Any] = {c: str(c).replace("_", " ") for c in frame.columns}
     config |= {**date_columns(*dates), **(link_column() if links else {})}
     config |= {
@@ -446,18 +448,100 @@ def table(
         if frame.empty:
             st.text("None.")
             return
-        frame, cut = views.shown_rows(frame)  # never a national-scale table in the browser
-        if cut:
-            st.caption(cut)
+        shown = views.without_counts(frame)
         st.dataframe(
-            frame,
+            shown,
             key=key,
             hide_index=True,
             column_config=config,
             width="stretch",
-            height=table_height(len(frame)),
+            height=table_height(len(shown)),
             placeholder="—",
         )
+        if paged:
+            pager(key, len(shown), views.total_rows(frame))
+
+
+def _offset_key(key: str) -> str:
+    return f"{key}_offset"
+
+
+def page_offset(key: str) -> int:
+    """Where the paged table `key` starts this run (0: its first page)."""
+    return int(st.session_state.get(_offset_key(key), 0))
+
+
+def _first_page_when_changed(key: str, params: dict[str, Any]) -> None:
+    """A table opens at its first page again when what it lists changes (a filter, the
+    search, the meeting)."""
+    listing = repr(sorted(params.items()))
+    if st.session_state.get(f"{key}_listing") != listing:
+        st.session_state[f"{key}_listing"] = listing
+        st.session_state[_offset_key(key)] = 0
+
+
+def paged_query(name: str, key: str, **params: Any) -> pd.DataFrame:
+    """The page of queries/{name}.sql that the table `key` shows ($limit and $offset). A
+    page past the end (the data changed under it) goes back to the first."""
+    _first_page_when_changed(key, params)
+    offset = page_offset(key)
+    frame = query(name, **params, limit=views.PAGE_ROWS, offset=offset)
+    if frame.empty and offset:
+        st.session_state[_offset_key(key)] = 0
+        frame = query(name, **params, limit=views.PAGE_ROWS, offset=0)
+    return frame
+
+
+def _turn_page(key: str, offset: int) -> None:
+    st.session_state[_offset_key(key)] = max(offset, 0)
+
+
+def pager(key: str, shown: int, total: int) -> None:
+    """Which rows the table shows, and buttons to the previous and next page."""
+    offset = page_offset(key)
+    caption = views.page_caption(offset, shown, total)
+    if caption is None:
+        return
+    st.caption(caption)
+    back, forward = st.columns(2)
+    back.button(
+        f"Previous {views.PAGE_ROWS}",
+        key=f"{key}_previous",
+        on_click=_turn_page,
+        args=(key, offset - views.PAGE_ROWS),
+        disabled=offset == 0,
+    )
+    forward.button(
+        f"Next {views.PAGE_ROWS}",
+        key=f"{key}_next",
+        on_click=_turn_page,
+        args=(key, offset + views.PAGE_ROWS),
+        disabled=offset + shown >= total,
+    )
+
+
+def meeting_changes(meeting_id: str, selection: dict[str, Any]) -> pd.DataFrame:
+    """The page of each kind of change that its table shows (meeting_changes.sql)."""
+    keys = [change_table_key(kind) for kind in views.CHANGE_KINDS]
+    for key in keys:
+        _first_page_when_changed(key, {"meeting_id": meeting_id, **selection})
+    offsets = [page_offset(k) for k in keys]
+    params = {"meeting_id": meeting_id, **selection, "limit": views.PAGE_ROWS}
+    changes = query("meeting_changes", **params, offsets=offsets)
+    shown = set(changes["change"])
+    past_the_end = [
+        i for i, kind in enumerate(views.CHANGE_KINDS) if offsets[i] and kind not in shown
+    ]
+    if past_the_end:
+        for i in past_the_end:
+            st.session_state[_offset_key(keys[i])] = 0
+            offsets[i] = 0
+        changes = query("meeting_changes", **params, offsets=offsets)
+    return changes
+
+
+def change_table_key(kind: str) -> str:
+    return views.slug(f"changes {kind}")
 
 
 def table_height(rows: int) -> int | Literal["auto"]:

@@ -18,11 +18,12 @@ search = st.text_input(
     bind="query-params",
     placeholder="id, words from the title or text, lead, addressee",
 )
-first = {**filters.params(), "limit": views.SHOWN_ROWS}
-listed = web.query("recommendation_list", **first, search=search or None)
+listed = web.paged_query(
+    "recommendation_list", "recommendation_table", **filters.params(), search=search or None
+)
 linked = st.query_params.get("rec")
-labels = views.recommendation_choices(  # the first 1,000, and the one a link asks for
-    web.query("recommendation_list", **first, search=None),
+labels = views.recommendation_choices(  # the table's page, and the one a link asks for
+    listed,
     web.query("recommendation_detail", rec_id=linked, as_at=filters.as_at) if linked else None,
 )
 rec_id = web.url_choice(
@@ -38,6 +39,7 @@ if rec_id is None:
         key="recommendation_table",
         dates=("due",),
         links=True,
+        paged=True,
     )
     st.stop()
 

@@ -21,8 +21,7 @@ st.caption(views.previous_meeting_text(meetings, meeting_id) + " Filters other t
 st.caption("Board pack for this meeting (every recommendation the body follows; no filters):")
 web.pack_downloads(meeting_id)
 
-chosen = {"meeting_id": meeting_id, **filters.selection()}
-changes = web.query("meeting_changes", **chosen, limit=views.SHOWN_ROWS)
+changes = web.meeting_changes(meeting_id, filters.selection())
 by_kind = views.changes_by_kind(changes)
 st.header(f"What changed ({sum(views.total_rows(rows) for _, rows in by_kind)})")
 for kind, rows in by_kind:
@@ -30,9 +29,11 @@ for kind, rows in by_kind:
     if rows.empty:
         st.text("None.")
     else:
-        web.table(views.with_detail_links(rows), key=views.slug(f"changes {kind}"), links=True)
+        key = web.change_table_key(kind)
+        web.table(views.with_detail_links(rows), key=key, links=True, paged=True)
 
-owed = web.query("updates_owed", **chosen, limit=views.SHOWN_ROWS)
+chosen = {"meeting_id": meeting_id, **filters.selection()}
+owed = web.paged_query("updates_owed", "owed", **chosen)
 st.header(f"Who owes an update ({views.total_rows(owed)})")
 st.caption("Open recommendations this body follows with no update for this meeting, by lead.")
 if owed.empty:
@@ -40,5 +41,9 @@ if owed.empty:
 else:
     web.table(web.query("updates_owed_by_lead", **chosen), key="owed_by_lead")
     web.table(
-        views.with_detail_links(owed), key="owed", dates=("last_update_on", "due"), links=True
+        views.with_detail_links(owed),
+        key="owed",
+        dates=("last_update_on", "due"),
+        links=True,
+        paged=True,
     )

@@ -11,9 +11,8 @@ web.require_dashboard()
 filters = web.current_filters()
 st.title("Overdue")
 st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")
-first = {**filters.params(), "limit": views.SHOWN_ROWS}
 
-overdue = web.query("overdue_recommendations", **first)
+overdue = web.paged_query("overdue_recommendations", "overdue_table", **filters.params())
 st.header(f"Overdue ({views.total_rows(overdue)})")
 if overdue.empty:
     st.text("Nothing is overdue.")
@@ -28,14 +27,21 @@ else:
         key="overdue_table",
         links=True,
         dates=("due", "original_due"),
+        paged=True,
     )
 
-undated = web.query("recommendations_without_due_date", **first)
+undated = web.paged_query("recommendations_without_due_date", "undated_table", **filters.params())
 st.header(f"No due date set ({views.total_rows(undated)})")
 st.caption("A missing due date is a data-quality gap, not 'on time'.")
-web.table(views.with_detail_links(undated), key="undated_table", links=True)
+web.table(views.with_detail_links(undated), key="undated_table", links=True, paged=True)
 
-stale = web.query("stale_recommendations", **first)
+stale = web.paged_query("stale_recommendations", "stale_table", **filters.params())
 st.header(f"Stale ({views.total_rows(stale)})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
-web.table(views.with_detail_links(stale), key="stale_table", links=True, dates=("last_update_on",))
+web.table(
+    views.with_detail_links(stale),
+    key="stale_table",
+    links=True,
+    dates=("last_update_on",),
+    paged=True,
+)

@@ -86,8 +86,8 @@ changes as (
     where p.published_on > (select held_on from previous)
         and p.published_on <= (select held_on from this_meeting)
 ),
--- The first $limit changes of each kind (all when null), each with kind_total: how many
--- changes of its kind there are in all.
+-- $limit changes of each kind (all when null), from the change after $offsets[kind] (the
+-- kinds numbered as change_order), each with kind_total: how many of its kind in all.
 ranked as (
     select g.*, c.report_code, c.number,
         count(*) over (partition by g.change_order) as kind_total
@@ -96,7 +96,8 @@ ranked as (
         using (rec_id)
     qualify row_number() over (
             partition by g.change_order order by c.report_code, c.number)
-        <= coalesce($limit, 1e18)
+        between coalesce(cast($offsets as integer[])[change_order], 0) + 1
+            and coalesce(cast($offsets as integer[])[change_order], 0) + coalesce($limit, 1e18)
 )
 select
     r.change,

@@ -1,6 +1,6 @@
 -- Every open recommendation past its current due date as at $as_at, most overdue first,
--- with its slippage against the original due date too. The first $limit rows (all when
--- null), each with total_rows: how many there are in all.
+-- with its slippage against the original due date too. $limit rows (all when null) from
+-- row $offset + 1, each with total_rows: how many there are in all.
 with shown as (
     select
         s.rec_id,
@@ -23,6 +23,7 @@ with shown as (
             $report, $body, $lead, $addressee)
     order by s.days_overdue desc, s.report_code, s.number
     limit $limit
+    offset $offset
 ),
 -- The addressees of the rows shown only.
 addressed as (

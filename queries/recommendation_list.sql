@@ -1,6 +1,6 @@
 -- Every recommendation the filters select, with its position as at $as_at. $search matches
--- the id, title, text, lead or an addressee, ignoring case. The first $limit rows (all when
--- null), each with total_rows: how many there are in all.
+-- the id, title, text, lead or an addressee, ignoring case. $limit rows (all when null)
+-- from row $offset + 1, each with total_rows: how many there are in all.
 with listed as (
     select s.*, r.text
     from status_as_at($as_at) as s
@@ -30,6 +30,7 @@ shown as (
     from searched
     order by report_code, number
     limit $limit
+    offset $offset
 ),
 -- The addressees of the rows shown only.
 addressed as (

@@ -1,5 +1,5 @@
 -- Open recommendations with no due date as at $as_at: a data-quality gap, not "on time".
--- The first $limit rows (all when null), each with total_rows: how many there are in all.
+-- $limit rows (all when null) from row $offset + 1, each with total_rows: how many in all.
 select
     s.rec_id,
     s.title,
@@ -14,4 +14,5 @@ where s.is_open
     and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
         $report, $body, $lead, $addressee)
 order by s.report_code, s.number
-limit $limit;
+limit $limit
+offset $offset;

@@ -1,5 +1,6 @@
 -- Open recommendations with no update at either of the last two meetings of their body
--- held on or before $as_at. The first $limit rows (all when null), each with total_rows.
+-- held on or before $as_at. $limit rows (all when null) from row $offset + 1, each with
+-- total_rows: how many there are in all.
 with ranked_meetings as (
     select meeting_id, body,
         row_number() over (partition by body order by held_on desc) as recency
@@ -39,4 +40,5 @@ where s.is_open
     and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
         $report, $body, $lead, $addressee)
 order by s.last_update_on nulls first, s.report_code, s.number
-limit $limit;
+limit $limit
+offset $offset;

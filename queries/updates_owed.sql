@@ -1,5 +1,5 @@
 -- Who owes an update for meeting $meeting_id (updates_owed_at in schema.sql), by lead: the
--- first $limit rows (all when null), each with total_rows: how many there are in all.
+-- $limit rows (all when null) from row $offset + 1, each with total_rows: how many in all.
 select
     lead,
     rec_id,
@@ -11,4 +11,5 @@ select
     count(*) over () as total_rows
 from updates_owed_at($meeting_id, $report, $body, $lead, $addressee)
 order by lead = 'No lead set', lead, report_code, number
-limit $limit;
+limit $limit
+offset $offset;

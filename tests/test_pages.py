@@ -11,7 +11,7 @@ import pytest
 from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import store
+from cjb_tracker import store, views
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
@@ -150,6 +150,27 @@ def test_recommendations_table_lists_and_searches(dashboard_db: Path) -> None:
 
     searched = open_page(RECOMMENDATIONS, q="protected characteristics")
     assert rec_ids(frame(searched, "recommendation_table")) == ["RAPE1-R1"]
+
+
+def test_a_long_table_is_read_a_page_at_a_time(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_ROWS", 5)  # 13 recommendations: three pages
+    at = open_page(RECOMMENDATIONS)
+    assert rec_ids(frame(at, "recommendation_table")) == [f"RAPE1-R{n}" for n in range(1, 6)]
+    assert "Rows 1 to 5 of 13." in [c.value.split(" Use")[0] for c in at.caption]
+    assert at.button(key="recommendation_table_previous").disabled
+    at.button(key="recommendation_table_next").click().run()
+    at.button(key="recommendation_table_next").click().run()
+    assert rec_ids(frame(at, "recommendation_table")) == [f"RAPE1-R{n}" for n in range(11, 14)]
+    assert at.button(key="recommendation_table_next").disabled
+    # The picker offers the page shown; a narrower search starts again at its first page.
+    assert list(at.selectbox(key="rec_choice").options)[0].startswith("RAPE1-R11")
+    at.text_input(key="q").input("rape1").run()  # all 13 match: page 3 exists, yet page 1
+    assert not at.exception, [e.value for e in at.exception]
+    first = rec_ids(frame(at, "recommendation_table"))
+    assert first[0] == "RAPE1-R1" and len(first) == 5
+    assert at.button(key="recommendation_table_previous").disabled
 
 
 def test_recommendation_detail_shows_updates_newest_first_and_due_history(

@@ -19,8 +19,9 @@ from cjb_tracker import ingest, store
 
 TODAY = dt.date(2026, 1, 1)
 ALL: dict[str, Any] = {"report": None, "body": None, "addressee": None, "lead": None}
-# The list queries take $limit (null: every row).
-LISTED: dict[str, Any] = {**ALL, "as_at": TODAY, "limit": None}
+# The list queries take a page: $limit rows (null: every row) from row $offset + 1.
+EVERY_ROW: dict[str, Any] = {"limit": None, "offset": 0}
+LISTED: dict[str, Any] = {**ALL, "as_at": TODAY, **EVERY_ROW}
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, *columns: str, **params: Any) -> list[Any]:
@@ -95,7 +96,7 @@ def test_filter_choices(fixture_db: duckdb.DuckDBPyConnection) -> None:
 def test_recommendation_list_and_search(fixture_db: duckdb.DuckDBPyConnection) -> None:
     listed = rows(
         fixture_db, "recommendation_list", "rec_id", "status", "rag", "days_overdue",
-        **ALL, as_at=dt.date(2022, 4, 30), search=None, limit=None,
+        **ALL, as_at=dt.date(2022, 4, 30), search=None, **EVERY_ROW,
     )  # fmt: skip
     assert listed[:4] == [
         ("RAPE1-R1", "Complete", None, 0),
@@ -176,7 +177,7 @@ def test_meeting_list_links_each_meeting_to_the_previous_one_of_its_body(
 def test_meeting_changes_since_the_previous_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
     found = rows(
         fixture_db, "meeting_changes", "change", "rec_id", "before", "after",
-        meeting_id="CJB:2021-10-13", **ALL, limit=None,
+        meeting_id="CJB:2021-10-13", **ALL, limit=None, offsets=None,
     )  # fmt: skip
     changes = [r for r in found if r[0] != "New recommendation"]
     assert changes == [
@@ -196,7 +197,7 @@ def test_meeting_changes_newly_overdue_and_closure_proposed(
     assert ingest.import_file(fixture_db, "updates", "c.csv", closing).status == "committed"
     found = rows(
         fixture_db, "meeting_changes", "change", "rec_id", "after", "detail",
-        meeting_id="CJB:2022-01-12", **ALL, limit=None,
+        meeting_id="CJB:2022-01-12", **ALL, limit=None, offsets=None,
     )  # fmt: skip
     assert ("Closure proposed for decision", "RAPE1-R2", "Closure proposed", "Audit") in found
     assert ("Newly overdue", "RAPE1-R1", "72 days overdue", None) not in found  # R1 is complete
@@ -206,13 +207,21 @@ def test_meeting_changes_newly_overdue_and_closure_proposed(
 
 def test_updates_owed_by_lead(fixture_db: duckdb.DuckDBPyConnection) -> None:
     found = rows(
-        fixture_db, "updates_owed", "lead", "rec_id", meeting_id="CJB:2021-10-13", **ALL, limit=None
+        fixture_db,
+        "updates_owed",
+        "lead",
+        "rec_id",
+        meeting_id="CJB:2021-10-13",
+        **ALL,
+        **EVERY_ROW,
     )
     assert found[:2] == [("DS Patel", "RAPE1-R3"), ("ISVA Manager", "RAPE1-R2")]
     assert {r[1] for r in found}.isdisjoint({"RAPE1-R1", "RAPE1-R4"})
     assert len(found) == 11
     assert (
-        rows(fixture_db, "updates_owed", meeting_id="RASSO-STRATEGIC:2021-09-08", **ALL, limit=None)
+        rows(
+            fixture_db, "updates_owed", meeting_id="RASSO-STRATEGIC:2021-09-08", **ALL, **EVERY_ROW
+        )
         == []
     )
 
@@ -220,7 +229,7 @@ def test_updates_owed_by_lead(fixture_db: duckdb.DuckDBPyConnection) -> None:
 def test_overdue_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
     found = rows(
         fixture_db, "overdue_recommendations", "rec_id", "days_overdue", "days_past_original",
-        "revisions", **ALL, as_at=dt.date(2022, 7, 1), limit=None,
+        "revisions", **ALL, as_at=dt.date(2022, 7, 1), **EVERY_ROW,
     )  # fmt: skip
     assert found == [
         ("RAPE1-R2", 92, 92, 0),
@@ -266,7 +275,7 @@ def test_current_positions_and_illustrative_batches(fixture_db: duckdb.DuckDBPyC
 
 @pytest.mark.parametrize(
     ("name", "params"),
-    [("headline_counts", {}), ("overdue_recommendations", {"limit": None}), ("rag_mix", {})],
+    [("headline_counts", {}), ("overdue_recommendations", EVERY_ROW), ("rag_mix", {})],
 )
 def test_an_undone_batch_disappears_from_the_read_queries(
     fixture_db: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
@@ -286,26 +295,30 @@ def test_an_undone_batch_disappears_from_the_read_queries(
         ("recommendation_list", {**LISTED, "search": None}),
         ("overdue_recommendations", {**LISTED, "as_at": dt.date(2022, 7, 1)}),
         ("recommendations_without_due_date", LISTED),
-        ("updates_owed", {**ALL, "meeting_id": "CJB:2021-10-13", "limit": None}),
+        ("updates_owed", {**ALL, "meeting_id": "CJB:2021-10-13", **EVERY_ROW}),
     ],
 )
-def test_a_list_query_returns_its_first_rows_and_how_many_in_all(
+def test_a_list_query_returns_a_page_and_how_many_rows_in_all(
     fixture_db: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
 ) -> None:
     every = store.run_query(fixture_db, name, **params)
     assert len(every) >= 3
     assert set(every["total_rows"]) == {len(every)}
-    first = store.run_query(fixture_db, name, **{**params, "limit": 2})
-    assert first.drop(columns="total_rows").equals(every.head(2).drop(columns="total_rows"))
-    assert set(first["total_rows"]) == {len(every)}
+    for offset in (0, 1):
+        page = store.run_query(fixture_db, name, **{**params, "limit": 2, "offset": offset})
+        expected = every.iloc[offset : offset + 2].reset_index(drop=True)
+        assert page.drop(columns="total_rows").equals(expected.drop(columns="total_rows"))
+        assert set(page["total_rows"]) == {len(every)}
+    past = store.run_query(fixture_db, name, **{**params, "limit": 2, "offset": len(every)})
+    assert past.empty
 
 
-def test_meeting_changes_keep_the_first_of_each_kind_and_count_them_all(
+def test_meeting_changes_page_each_kind_and_count_them_all(
     fixture_db: duckdb.DuckDBPyConnection,
 ) -> None:
     params = {**ALL, "meeting_id": "CJB:2021-10-13"}
-    every = store.run_query(fixture_db, "meeting_changes", **params, limit=None)
-    first = store.run_query(fixture_db, "meeting_changes", **params, limit=1)
+    every = store.run_query(fixture_db, "meeting_changes", **params, limit=None, offsets=None)
+    first = store.run_query(fixture_db, "meeting_changes", **params, limit=1, offsets=None)
     assert every.groupby("change").size().to_dict() == {
         "Due date changed": 1, "New recommendation": 13, "RAG changed": 1, "Status changed": 2,
     }  # fmt: skip
@@ -316,6 +329,13 @@ def test_meeting_changes_keep_the_first_of_each_kind_and_count_them_all(
         "Due date changed": 1, "New recommendation": 13, "RAG changed": 1, "Status changed": 2,
     }  # fmt: skip
     assert list(first["rec_id"][first["change"] == "Status changed"]) == ["RAPE1-R1"]
+    # Each kind pages on its own: the second status change, the third new recommendation.
+    later = store.run_query(
+        fixture_db, "meeting_changes", **params, limit=1, offsets=[1, 0, 0, 0, 0, 2]
+    )
+    assert list(later["rec_id"][later["change"] == "Status changed"]) == ["RAPE1-R4"]
+    assert list(later["rec_id"][later["change"] == "New recommendation"]) == ["RAPE1-R3"]
+    assert list(later["rec_id"][later["change"] == "RAG changed"]) == ["RAPE1-R4"]
 
 
 def test_overdue_groups_by_lead_body_and_addressee(fixture_db: duckdb.DuckDBPyConnection) -> None:

@@ -113,26 +113,21 @@ def test_blank_templates_for_the_other_kinds() -> None:
     assert files["meetings.csv"].decode("utf-8-sig").strip() == "body,date,title"
 
 
-def test_a_long_table_is_cut_with_a_sentence_saying_so() -> None:
-    frame = pd.DataFrame({"rec_id": [f"NAT0-R{i}" for i in range(5)]})
-    shown, note = views.shown_rows(frame, limit=3)
-    assert list(shown["rec_id"]) == ["NAT0-R0", "NAT0-R1", "NAT0-R2"]
-    assert note == (
-        "Showing the first 3 of 5 rows. Narrow them with the filters in the sidebar "
-        "(or the search)."
+def test_a_table_of_one_page_of_many_says_which_rows_it_shows() -> None:
+    assert views.page_caption(100, 100, 50_013) == (
+        "Rows 101 to 200 of 50,013. Use Previous and Next, or narrow them with the filters "
+        "in the sidebar (or the search)."
     )
-    whole, no_note = views.shown_rows(frame, limit=5)
-    assert whole.equals(frame) and no_note is None
+    assert views.page_caption(0, 19, 19) is None  # shown whole
+    assert views.page_caption(100, 3, 103) is not None  # the last page of several
 
 
-def test_a_list_querys_first_rows_say_how_many_there_are_in_all() -> None:
+def test_a_list_querys_page_says_how_many_rows_there_are_in_all() -> None:
     # recommendation_list.sql with $limit 2: two rows, each saying 50,013 in all.
-    first = pd.DataFrame({"rec_id": ["NAT0-R1", "NAT0-R2"], "total_rows": [50_013, 50_013]})
-    assert views.total_rows(first) == 50_013
-    shown, note = views.shown_rows(first)
-    assert list(shown.columns) == ["rec_id"]
-    assert note is not None and note.startswith("Showing the first 2 of 50,013 rows.")
-    assert views.total_rows(first.head(0)) == 0
+    page = pd.DataFrame({"rec_id": ["NAT0-R1", "NAT0-R2"], "total_rows": [50_013, 50_013]})
+    assert views.total_rows(page) == 50_013
+    assert list(views.without_counts(page).columns) == ["rec_id"]
+    assert views.total_rows(page.head(0)) == 0
 
 
 def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None:
