@@ -118,7 +118,7 @@ def first_meeting(rows: pd.DataFrame | None) -> Any:
 
 def template_names(kind: str, meeting_date: Any, lead: str | None) -> dict[str, str]:
     """{'csv': file name, 'xlsx': file name}, without building either file; an updates
-    template is named for the meeting it is for (upload_template_meeting.sql)."""
+    template is named for the first meeting it is for."""
     meeting = meeting_date if kind == "updates" else None
     return {s: template_file_name(kind, lead, meeting, s) for s in ("csv", "xlsx")}
 

@@ -74,6 +74,7 @@ def clear_caches() -> None:
     _query.clear()
     _dry_run.clear()
     _figure.clear()
+    _template_files.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
@@ -628,32 +629,46 @@ def record_export(user: User, target: str, what: str) -> None:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def template_downloads(kind: str, lead: str | None) -> None:
-    """One download button per template format; each file is built, from the open
-    recommendations read then, only when its button is clicked."""
-    meeting = None
-    if kind == "updates":
-        meeting = query("upload_template_meeting", lead=lead, today=views.london_today())
-        meeting = meeting["meeting_date"].iloc[0]
-    names = upload_templates.template_names(kind, meeting, lead)
-    for column, (suffix, name) in zip(st.columns(len(names)), names.items(), strict=True):
-        column.download_button(
-            f"Download {name}",
-            functools.partial(_template_file, kind, lead, suffix),
-            file_name=name,
-            mime="text/csv" if suffix == "csv" else XLSX_MIME,
-            key=f"template_{suffix}",
-            on_click="ignore",
-        )
+# Templates of up to this many rows are built with the page (cached); a bigger one (the
+# chair's template of every open recommendation, at national scale) when asked for.
+EAGER_TEMPLATE_ROWS = 1_000
 
 
-def _template_file(kind: str, lead: str | None, suffix: str) -> bytes:
+@st.cache_data(show_spinner=False, max_entries=16)
+def _template_files(path: str, kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
     rows = None
     if kind == "updates":
-        rows = store.run_query(
-            connection(), "upload_template_rows", lead=lead, today=views.london_today()
+        rows = store.run_query(_connection(path), "upload_template_rows", lead=lead, today=today)
+    return upload_templates.template_files(kind, rows, lead)
+
+
+def template_downloads(kind: str, lead: str | None) -> None:
+    """One download button per template format. (The files are built in the page run, not
+    when the button is clicked: Streamlit deletes a file built on the click once two other
+    script runs have ended, so with many people on the dashboard such a download fails.)"""
+    today, path = views.london_today(), str(store.db_path())
+    if kind == "updates":
+        summary = query("upload_template_summary", lead=lead, today=today).iloc[0]
+        held, key = int(summary["recommendations"]), f"prepared {lead} {today}"
+        if held > EAGER_TEMPLATE_ROWS and not st.session_state.get(key):
+            st.caption(f"The template holds {held:,} open recommendations.")
+            st.button(
+                "Prepare the templates",
+                key="prepare_templates",
+                on_click=st.session_state.__setitem__,
+                args=(key, True),
+            )
+            return
+    files = _template_files(path, kind, lead, today)
+    for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
+        column.download_button(
+            f"Download {name}",
+            data,
+            file_name=name,
+            mime="text/csv" if name.endswith(".csv") else XLSX_MIME,
+            key=f"template_{name.rsplit('.', 1)[-1]}",
+            on_click="ignore",
         )
-    return upload_templates.template_file(kind, rows, suffix)
 
 
 def show_check(kind: str, result: ImportResult) -> None:

@@ -319,6 +319,20 @@ def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
     assert list(history["file_name"])[:2] == ["updates_oct.csv", "updates_jul.csv"]
 
 
+def test_a_big_template_is_built_when_asked_for(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cjb_tracker import web
+
+    monkeypatch.setattr(web, "EAGER_TEMPLATE_ROWS", 5)  # the chair's template holds 12
+    at = open_page(UPLOAD)
+    assert not at.get("download_button")
+    assert "The template holds 12 open recommendations." in [c.value for c in at.caption]
+    at.button(key="prepare_templates").click().run()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download updates.csv", "Download updates.xlsx"]
+
+
 @pytest.mark.parametrize("page", [OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD])
 def test_every_page_opens_on_a_seed_only_database(
     seeded_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str

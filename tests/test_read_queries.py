@@ -354,11 +354,15 @@ def test_updates_owed_by_lead_counts_each_lead(fixture_db: duckdb.DuckDBPyConnec
     assert found == [("No lead set", 9), ("DS Patel", 1), ("ISVA Manager", 1)]
 
 
-def test_upload_template_meeting_is_the_next_meeting(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    found = rows(fixture_db, "upload_template_meeting", lead=None, today=dt.date(2021, 11, 1))
-    assert found == [(d("2022-01-12"),)]
-    after = rows(fixture_db, "upload_template_meeting", lead=None, today=dt.date(2022, 2, 1))
-    assert after == [(None,)]
+def test_upload_template_summary_counts_rows_and_names_the_next_meeting(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rows(fixture_db, "upload_template_summary", lead=None, today=dt.date(2021, 11, 1))
+    assert found == [(12, d("2022-01-12"))]  # as upload_template_rows: 12 open, January next
+    patel = rows(fixture_db, "upload_template_summary", lead="DS Patel", today=dt.date(2021, 11, 1))
+    assert patel == [(1, d("2022-01-12"))]
+    after = rows(fixture_db, "upload_template_summary", lead=None, today=dt.date(2022, 2, 1))
+    assert after == [(12, None)]
 
 
 def test_proposed_closures_carry_the_proposal(fixture_db: duckdb.DuckDBPyConnection) -> None:

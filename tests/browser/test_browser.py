@@ -3,6 +3,8 @@ Playwright with Debian's chromium (fixtures in conftest.py, tools in browserkit.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import urllib.error
 import urllib.request
@@ -10,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import NAVIGATION, screenshot, settle, sign_in
+from browserkit import (
+    NAVIGATION,
+    build_database,
+    running_dashboard,
+    screenshot,
+    settle,
+    sign_in,
+)
 
 GOOD_UPDATE = (
     b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
@@ -110,6 +119,39 @@ def test_a_file_is_uploaded_and_committed_through_the_page(
     settle(tab)
     complete = tab.locator('[data-testid="stMetric"]', has_text="Complete")
     assert complete.locator('[data-testid="stMetricValue"]').inner_text() == "2"
+
+
+def test_a_lead_downloads_the_template_fills_it_in_and_commits_it(tab: Any, tmp_path: Path) -> None:
+    # A server of its own: the module's other tests close the lead's open recommendation.
+    db = tmp_path / "tracker.duckdb"
+    build_database(db)
+    with running_dashboard(db) as server:
+        lead_fills_in_the_template(tab, server, tmp_path)
+
+
+def lead_fills_in_the_template(tab: Any, server: str, tmp_path: Path) -> None:
+    sign_in(tab, server, "lead", "upload")
+    tab.get_by_role("heading", name="Upload", exact=True).wait_for()
+    settle(tab)
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name=re.compile(r"^Download updates-DS-Patel.*\.csv$")).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header[:4] == ["recommendation_id", "meeting_date", "body", "status"]
+    assert [r[0] for r in rows] == ["RAPE1-R3"]  # DS Patel's one open recommendation
+    # The fixture's meetings are all past, so the lead types the meeting date.
+    filled = dict(zip(header, rows[0], strict=True))
+    filled |= {"meeting_date": "12/01/2022", "status": "In progress", "update": "Started."}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerow(filled)
+    upload = tmp_path / "filled.csv"
+    upload.write_text(out.getvalue(), encoding="utf-8")
+    tab.locator("input[type=file]").set_input_files(str(upload))
+    tab.get_by_text("The file is valid: 1 row(s) ready to commit.").wait_for()
+    tab.get_by_role("button", name="Commit").click()
+    tab.get_by_text(re.compile(r"Committed as batch \d+")).wait_for()
 
 
 def test_each_role_sees_its_own_navigation(server: str, chromium: Any) -> None:
