@@ -12,7 +12,8 @@ st.set_page_config(page_title="CJB recommendations tracker", page_icon="📋", l
 
 # Every page is registered (so a page the role may not open answers with a refusal); the
 # sidebar lists only the pages the signed-in user may open.
-page = st.navigation(web.pages(), position="hidden")
+registered = web.pages()
+page = st.navigation(registered, position="hidden")
 with web.user_errors():
     user = web.signed_in_user()
     web.write_session_cookie()
@@ -22,7 +23,7 @@ with web.user_errors():
     else:
         # Each page's own title in the browser tab (WCAG 2.4.2).
         st.set_page_config(page_title=f"{page.title} · CJB recommendations tracker")
-        web.sidebar_navigation(user)
+        web.sidebar_navigation(user, registered)
         web.illustrative_banner()
         if page.title in web.FILTERED_PAGES:
             web.sidebar_filters()

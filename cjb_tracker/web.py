@@ -69,11 +69,23 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     return _query(str(store.db_path()), name, **params)
 
 
+@st.cache_data(show_spinner=False)
+def _choices(path: str) -> dict[str, list[str]]:
+    found = store.run_query(_connection(path), "filter_choices")
+    return {name: views.choices(found, name) for name in FILTER_KEYS}
+
+
+def filter_choices() -> dict[str, list[str]]:
+    """The values each shared filter offers (filter_choices.sql), by filter."""
+    return _choices(str(store.db_path()))
+
+
 def clear_caches() -> None:
     """Forget every cached result: called after a commit or an undo changes the data."""
     _query.clear()
     _dry_run.clear()
-    _figure.clear()
+    _drawn.clear()
+    _choices.clear()
     _template_files.clear()
 
 
@@ -321,18 +333,20 @@ def pages() -> list[Any]:
     ]
 
 
-def visible_pages(user: User) -> list[Any]:
+def visible_pages(user: User, registered: list[Any]) -> list[Any]:
+    """Of the pages registered this run (pages()), those this user may open."""
     return [
         page
-        for page, (_, _, _, needs) in zip(pages(), PAGES, strict=True)
+        for page, (_, _, _, needs) in zip(registered, PAGES, strict=True)
         if needs is None or user.may(needs)
     ]
 
 
-def sidebar_navigation(user: User) -> None:
-    """The links to the pages this user may open, then who they are."""
+def sidebar_navigation(user: User, registered: list[Any]) -> None:
+    """The links to the pages this user may open, then who they are. (The pages registered
+    this run are linked, not new ones: making a page resolves its script's path.)"""
     with st.sidebar:
-        for page in visible_pages(user):
+        for page in visible_pages(user, registered):
             st.page_link(page)
     sidebar_account(user)
 
@@ -364,11 +378,11 @@ def require_dashboard() -> None:
 
 def sidebar_filters() -> views.Filters:
     """The shared filters in the sidebar, each bound to the URL so a view can be shared."""
-    choices = query("filter_choices")
+    offered = filter_choices()
     with st.sidebar:
         st.header("Filters")
         for key in FILTER_KEYS:
-            options = views.choices(choices, key)
+            options = offered.get(key, [])
             st.selectbox(
                 key.capitalize(),
                 options,
@@ -551,27 +565,36 @@ def table_height(rows: int) -> int | Literal["auto"]:
 
 
 # Building a plotly figure validates every property (tens of milliseconds a chart, more than
-# the queries behind it): each is built once for the data it draws, and shared.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _figure(_build: Callable[[pd.DataFrame], Any], name: str, frame: pd.DataFrame) -> Any:
-    return _build(frame)
+# the queries behind it), and pivoting its numbers into a table takes pandas a few more:
+# each is made once for the query result it draws (known by the query and its parameters,
+# cheaper to compare than the rows), and shared: never changed once made.
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _drawn(
+    _make: Callable[[pd.DataFrame], Any], made_by: str, drawing: str, _frame: pd.DataFrame
+) -> Any:
+    return _make(_frame)
 
 
 def chart_with_numbers(
-    build: Callable[[pd.DataFrame], Any],
-    frame: pd.DataFrame,
-    numbers: pd.DataFrame,
+    chart: Callable[[pd.DataFrame], Any],
+    numbers: Callable[[pd.DataFrame], pd.DataFrame],
+    summary: Callable[[pd.DataFrame], str],
+    name: str,
     key: str,
-    summary: str | None = None,
+    **params: Any,
 ) -> None:
-    """The chart build(frame) draws (the figure is not changed here: it is shared), with a
-    sentence saying what it shows now, and its numbers as a table under it."""
-    if summary:
-        st.markdown(summary)
-    figure = _figure(build, f"{build.__module__}.{build.__qualname__}", frame)
-    st.plotly_chart(figure, key=key, width="stretch", config={"displaylogo": False})
+    """What queries/{name}.sql returns, drawn: a sentence saying what it shows now
+    (summary), the chart, and its numbers as a table under it."""
+    frame = query(name, **params)
+    drawing = f"{name} {sorted(params.items())!r}"
+
+    def made(make: Callable[[pd.DataFrame], Any]) -> Any:
+        return _drawn(make, f"{make.__module__}.{make.__qualname__}", drawing, frame)
+
+    st.markdown(views.escape_markdown(made(summary)))
+    st.plotly_chart(made(chart), key=key, width="stretch", config={"displaylogo": False})
     st.caption("The numbers in the chart above")
-    table(numbers, key=f"{key}_numbers")
+    table(made(numbers), key=f"{key}_numbers")
 
 
 def fact_grid(facts: list[tuple[str, str]], columns: int = 4) -> None:

@@ -18,29 +18,27 @@ for column, (label, value, help_text) in zip(
 ):
     column.metric(label, value, help=help_text, border=True)
 
-by_meeting = web.query("status_by_meeting", **filters.params())
 web.chart_with_numbers(
     charts.status_by_meeting_chart,
-    by_meeting,
-    views.status_by_meeting_table(by_meeting),
+    views.status_by_meeting_table,
+    charts.status_by_meeting_summary,
+    "status_by_meeting",
     key="status_by_meeting",
-    summary=views.escape_markdown(charts.status_by_meeting_summary(by_meeting)),
+    **filters.params(),
 )
-
-by_addressee = web.query("status_by_addressee", **filters.params())
 web.chart_with_numbers(
     charts.status_by_addressee_chart,
-    by_addressee,
-    views.status_by_addressee_table(by_addressee),
+    views.status_by_addressee_table,
+    charts.status_by_addressee_summary,
+    "status_by_addressee",
     key="status_by_addressee",
-    summary=views.escape_markdown(charts.status_by_addressee_summary(by_addressee)),
+    **filters.params(),
 )
-
-rag = web.query("rag_mix", **filters.params())
 web.chart_with_numbers(
     charts.rag_mix_chart,
-    rag,
-    views.rag_table(rag),
+    views.rag_table,
+    charts.rag_mix_summary,
+    "rag_mix",
     key="rag_mix",
-    summary=views.escape_markdown(charts.rag_mix_summary(rag)),
+    **filters.params(),
 )

@@ -51,17 +51,18 @@ web.labelled_text("Initial response (source letter)", detail["initial_response"]
 st.subheader("Addressees")
 web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="addressees")
 
-updates = web.query("recommendation_updates", rec_id=rec_id)
 web.chart_with_numbers(
     charts.status_timeline_chart,
-    updates,
-    views.timeline_table(updates),
+    views.timeline_table,
+    charts.status_timeline_summary,
+    "recommendation_updates",
     key="timeline",
-    summary=views.escape_markdown(charts.status_timeline_summary(updates)),
+    rec_id=rec_id,
 )
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
 st.text(f"Total days slipped against the original due date: {views.total_days_slipped(history)}")
 web.table(views.due_history_table(history), key="due_history")
+updates = web.query("recommendation_updates", rec_id=rec_id)
 st.subheader(f"Updates, newest first ({len(updates)})")
 web.update_cards(updates)

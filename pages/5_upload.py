@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import views, web
+from cjb_tracker import web
 from cjb_tracker.formats import KINDS
 
 web.require_dashboard()
@@ -25,11 +25,7 @@ if user.role == "lead":
 st.header("1. Download a template")
 lead = None
 if kind == "updates":
-    leads = (
-        list(user.lead_names)
-        if user.role == "lead"
-        else views.choices(web.query("filter_choices"), "lead")
-    )
+    leads = list(user.lead_names) if user.role == "lead" else web.filter_choices()["lead"]
     lead = st.selectbox(
         "Only one lead's recommendations",
         leads,
