@@ -148,17 +148,26 @@ COOKIE = "cjb_tracker_session"
 
 
 def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:
-    """The key that signs session cookies, made on first use and kept in the database."""
-    with store.transaction(con) as cur:
-        rows = cur.execute("select value from server_secrets where name = 'session-cookie'")
-        found = rows.fetchall()
-        if not found:
-            value = secrets.token_hex(32)
-            cur.execute(
-                "insert into server_secrets (name, value) values ('session-cookie', ?)", [value]
-            )
+    """The key that signs session cookies, made with the database (store.create_schema).
+    (A file that lacks one gets one here; when two sign-ins make one at the same moment,
+    the second commit fails and the first one's key is read.)"""
+    for _ in range(3):
+        try:
+            with store.transaction(con) as cur:
+                found = cur.execute(
+                    "select value from server_secrets where name = 'session-cookie'"
+                ).fetchall()
+                if found:
+                    return bytes.fromhex(found[0][0])
+                value = secrets.token_hex(32)
+                cur.execute(
+                    "insert into server_secrets (name, value) values ('session-cookie', ?)",
+                    [value],
+                )
             return bytes.fromhex(value)
-    return bytes.fromhex(found[0][0])
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            continue  # made by another session meanwhile: read it
+    raise TrackerError("The session key could not be read. Try signing in again.")
 
 
 def session_token(secret: bytes, session: Session) -> str:

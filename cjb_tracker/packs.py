@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cjb_tracker import store, views, vocab
+from cjb_tracker import spreadsheets, store, views, vocab
 from cjb_tracker.errors import TrackerError
 
 FORMATS: tuple[str, ...] = ("pdf", "html", "xlsx", "csv")
@@ -563,16 +563,6 @@ def _print(page_html: str, footer: str) -> bytes:
 
 # --- XLSX and CSV ---------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
-    CSV-injection advice); every other value is returned as it is."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 TRACKER_COLUMNS: dict[str, str] = {
     "rec_id": "Recommendation ID",
@@ -632,7 +622,7 @@ def _sheet_value(column: str, value: Any) -> Any:
     if isinstance(value, bool) or hasattr(value, "item"):
         value = value.item() if hasattr(value, "item") else value
         return "yes" if value is True else "no" if value is False else value
-    return neutralise(value)
+    return spreadsheets.neutralise(value)
 
 
 def render_xlsx(pack: Pack) -> bytes:

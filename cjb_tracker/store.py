@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +107,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise NotAllowed("The database already holds a tracker; it was left as it is.")
     with transaction(con) as cur:
         cur.execute(load_query("schema"))
+        # The key that signs session cookies (auth.cookie_secret), made now rather than by
+        # the first sign-in: thirty people signing in at once would each try to make it.
+        cur.execute(
+            "insert into server_secrets (name, value) values ('session-cookie', ?)",
+            [secrets.token_hex(32)],
+        )
 
 
 @functools.cache
@@ -201,6 +208,7 @@ def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
         # The backup carries its own copies of these.
         cur.execute("delete from statuses")
         cur.execute("delete from schema_version")
+        cur.execute("delete from server_secrets")
         # The backup folder may have moved since it was written: read each file from here.
         for table, file_name in _COPY.findall((directory / "load.sql").read_text("utf-8")):
             try:

@@ -12,17 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from cjb_tracker import spreadsheets
 from cjb_tracker.formats import FORMATS
-
-# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def updates_template(rows: pd.DataFrame) -> pd.DataFrame:
@@ -47,13 +38,9 @@ def _day_first(value: Any) -> str:
     return str(pd.Timestamp(value).strftime("%d/%m/%Y"))
 
 
-def _inert(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda column: column.map(neutralise)) if len(frame) else frame
-
-
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
-    return str(_inert(frame).to_csv(index=False)).encode("utf-8-sig")
+    return spreadsheets.csv_bytes(frame)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str, notes: pd.DataFrame | None = None) -> bytes:
@@ -62,9 +49,9 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str, notes: pd.DataFrame | None = 
     import openpyxl  # slow to import; only a template download needs it
 
     book = openpyxl.Workbook()
-    _fill(book.active, sheet.capitalize(), _inert(frame))
+    _fill(book.active, sheet.capitalize(), spreadsheets.inert(frame))
     if notes is not None:
-        _fill(book.create_sheet("Read me"), None, _inert(notes))
+        _fill(book.create_sheet("Read me"), None, spreadsheets.inert(notes))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -265,6 +265,10 @@ def detail_facts(detail: pd.Series) -> list[tuple[str, str]]:
     ]
 
 
+# The updates a recommendation's page shows as cards before 'Show every update'.
+UPDATE_CARDS = 10
+
+
 def update_heading(update: pd.Series) -> str:
     """'13 Oct 2021 · CJB · Awaiting national action (Red) · reported by CPS RASSO Lead'."""
     status = str(update["status"])
@@ -360,6 +364,18 @@ def changes_by_kind(changes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
         (kind, changes[changes["change"] == kind].drop(columns="change").reset_index(drop=True))
         for kind in CHANGE_KINDS
     ]
+
+
+def owed_by_lead(owed: pd.DataFrame) -> pd.DataFrame | None:
+    """How many updates each lead owes, most first (as updates_owed_by_lead.sql counts
+    them), from a page of updates_owed.sql that holds every row; None when it holds only
+    some (the query must count them)."""
+    if total_rows(owed) > len(owed):
+        return None
+    counts = owed.groupby("lead", sort=False).size().rename("updates owed").reset_index()
+    return counts.sort_values(["updates owed", "lead"], ascending=[False, True]).reset_index(
+        drop=True
+    )
 
 
 # --- Overdue --------------------------------------------------------------------------

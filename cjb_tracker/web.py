@@ -8,7 +8,6 @@ Only this module (plus dashboard.py and pages/) may import streamlit; import-lin
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,6 +85,7 @@ def clear_caches() -> None:
     _dry_run.clear()
     _drawn.clear()
     _choices.clear()
+    _pack.clear()
     _template_files.clear()
 
 
@@ -604,9 +604,17 @@ def fact_grid(facts: list[tuple[str, str]], columns: int = 4) -> None:
         column.text(value)
 
 
-def update_cards(updates: pd.DataFrame) -> None:
-    """Each update in a bordered card: who, when, what; every written part as plain text."""
-    for _, update in updates.iterrows():
+def update_cards(updates: pd.DataFrame, key: str) -> None:
+    """Each update in a bordered card: who, when, what; every written part as plain text.
+    A long history shows its newest views.UPDATE_CARDS until 'Show every update' is on
+    (the chart and its table above cover every meeting)."""
+    shown = updates
+    if len(updates) > views.UPDATE_CARDS:
+        every = st.toggle(f"Show every update ({len(updates)})", key=key)
+        if not every:
+            shown = updates.head(views.UPDATE_CARDS)
+            st.caption(f"The newest {views.UPDATE_CARDS} of {len(updates)} updates.")
+    for _, update in shown.iterrows():
         heading = views.update_heading(update)
         if update.get("kind") == "decision":  # the Board's, recorded by the chair
             heading = "Board decision · " + heading.replace("reported by", "recorded by")
@@ -625,16 +633,33 @@ def labelled_text(label: str, text: Any) -> None:
 # --- Meetings -------------------------------------------------------------------------
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pack(path: str, meeting_id: str, fmt: str) -> bytes:
+    return packs.build(_connection(path), meeting_id, fmt)
+
+
 def pack_downloads(meeting_id: str) -> None:
-    """One download button per board-pack format; each file is made only when its button
-    is clicked (the PDF takes a few seconds of Chromium), on the process's connection.
+    """The board pack for a meeting, one format at a time: 'Prepare' makes it (the PDF takes
+    a few seconds of Chromium; once made it is shared until the data changes), then it
+    downloads. (Not made on the download's click: Streamlit deletes a file made then once
+    two other script runs end, so with many people on the dashboard the download fails.)
     Each download is in the audit trail."""
-    con = connection()
-    user = current_user()
+    user, path = current_user(), str(store.db_path())
     for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
+        asked = f"pack {meeting_id} {fmt}"
+        if not st.session_state.get(asked):
+            column.button(
+                f"Prepare the {fmt.upper()} pack",
+                key=f"prepare_pack_{fmt}",
+                on_click=st.session_state.__setitem__,
+                args=(asked, True),
+            )
+            continue
+        with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
+            data = _pack(path, meeting_id, fmt)
         column.download_button(
             f"Board pack ({fmt.upper()})",
-            functools.partial(packs.build, con, meeting_id, fmt),
+            data,
             file_name=packs.file_name(meeting_id, fmt),
             mime=packs.MEDIA_TYPES[fmt],
             key=f"pack_{fmt}",

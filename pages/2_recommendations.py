@@ -65,4 +65,4 @@ st.text(f"Total days slipped against the original due date: {views.total_days_sl
 web.table(views.due_history_table(history), key="due_history")
 updates = web.query("recommendation_updates", rec_id=rec_id)
 st.subheader(f"Updates, newest first ({len(updates)})")
-web.update_cards(updates)
+web.update_cards(updates, key="every_update")

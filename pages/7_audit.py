@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import audit, web
+from cjb_tracker import audit, spreadsheets, web
 
 web.require_dashboard()
 user = web.require_permission("read-audit")
@@ -31,7 +31,7 @@ events = web.query(
 st.header(f"Events ({len(events)})")
 st.download_button(
     "Download these events (CSV)",
-    events.to_csv(index=False).encode("utf-8"),
+    spreadsheets.csv_bytes(events),  # a file name like '=cmd|...' stays text in Excel
     file_name="audit-events.csv",
     mime="text/csv",
     key="audit_csv",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -443,3 +444,32 @@ def test_the_demo_records_the_boards_closure_decisions(tmp_path: Path) -> None:
         "select bool_and(illustrative) from import_batches where kind = 'decision'"
     ).fetchall() == [(True,)]
     con.close()
+
+
+def test_many_first_sign_ins_at_once_share_one_session_key(tmp_path: Path) -> None:
+    # A new database holds its key already; a file without one (the key row gone) gets one
+    # made by the first of many sessions asking at the same moment, and every one reads it.
+    con = store.connect(tmp_path / "tracker.duckdb")
+    store.create_schema(con)
+    made = auth.cookie_secret(con)
+    assert len(made) == 32
+    con.execute("delete from server_secrets")
+    start = threading.Barrier(8)
+    keys: list[bytes] = []
+    failures: list[BaseException] = []
+
+    def sign_in_now() -> None:
+        start.wait()
+        try:
+            keys.append(auth.cookie_secret(con))
+        except BaseException as error:  # noqa: BLE001 - any failure fails the test
+            failures.append(error)
+
+    threads = [threading.Thread(target=sign_in_now) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(keys) == 8 and len(set(keys)) == 1
+    assert con.execute("select count(*) from server_secrets").fetchall() == [(1,)]

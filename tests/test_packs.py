@@ -15,7 +15,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from cjb_tracker import ingest, packs, store
+from cjb_tracker import ingest, packs, spreadsheets, store
 from cjb_tracker.errors import TrackerError
 
 OCTOBER = "CJB:2021-10-13"
@@ -133,7 +133,7 @@ def test_csv_is_the_tracker_with_neutralised_cells(fixture_db: duckdb.DuckDBPyCo
     ],
 )
 def test_neutralise(value: object, expected: object) -> None:
-    assert packs.neutralise(value) == expected
+    assert spreadsheets.neutralise(value) == expected
 
 
 def test_chart_labels_are_escaped_and_every_status_is_named() -> None:
@@ -185,6 +185,10 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
     at.switch_page("pages/3_meetings.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.get("download_button")  # each is made when asked for
+    for fmt in packs.FORMATS:
+        at.button(key=f"prepare_pack_{fmt}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
     labels = [b.label for b in at.get("download_button")]
     assert labels == [f"Board pack ({fmt.upper()})" for fmt in packs.FORMATS]
 
@@ -197,7 +201,7 @@ def test_a_long_chart_label_is_shortened_to_fit_beside_its_bar() -> None:
 def test_packs_build_on_threads_sharing_one_connection(
     fixture_db: duckdb.DuckDBPyConnection,
 ) -> None:
-    # The Meetings page's download buttons build packs on threads of their own.
+    # The Meetings page's people build packs on threads of their own, on one connection.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as pool:

@@ -192,6 +192,21 @@ def test_recommendation_detail_shows_updates_newest_first_and_due_history(
     assert "Awaiting national action" in timeline
 
 
+def test_a_long_history_shows_its_newest_updates_until_asked_for_every_one(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "UPDATE_CARDS", 1)  # RAPE1-R4 has two updates
+
+    def headings(at: AppTest) -> list[str]:
+        return [t.value.split(" · ")[0] for t in at.text if " · reported by " in t.value]
+
+    at = open_page(RECOMMENDATIONS, rec="RAPE1-R4")
+    assert headings(at) == ["13 Oct 2021"]
+    assert "The newest 1 of 2 updates." in [c.value for c in at.caption]
+    at.toggle(key="every_update").set_value(True).run()
+    assert headings(at) == ["13 Oct 2021", "14 Jul 2021"]
+
+
 def test_user_written_text_is_shown_literally(dashboard_db: Path) -> None:
     narrative = (
         "<script>alert(1)</script> [click](javascript:alert(1)) ![x](http://evil.test/a.png)"

@@ -10,7 +10,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 
-from cjb_tracker import ingest, store, upload_templates, views
+from cjb_tracker import ingest, spreadsheets, store, upload_templates, views
 from cjb_tracker.formats import FORMATS
 from cjb_tracker.problems import Problem
 
@@ -73,9 +73,21 @@ def test_problems_table_keeps_row_and_column() -> None:
 
 
 def test_template_cells_that_look_like_formulas_are_neutralised() -> None:
-    assert upload_templates.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert upload_templates.neutralise("-5") == "'-5"
-    assert upload_templates.neutralise("DS Patel") == "DS Patel"
+    assert spreadsheets.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert spreadsheets.neutralise("-5") == "'-5"
+    assert spreadsheets.neutralise("DS Patel") == "DS Patel"
+
+
+def test_a_csv_download_opens_in_excel_with_formulas_as_text() -> None:
+    # The audit trail's CSV: a file name someone uploaded is not run as a formula.
+    events = pd.DataFrame({"target": ['=HYPERLINK("http://x")', "updates.csv"], "n": [1, 2]})
+    data = spreadsheets.csv_bytes(events)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as Excel wants
+    assert data.decode("utf-8-sig").splitlines() == [
+        "target,n",
+        '"\'=HYPERLINK(""http://x"")",1',
+        "updates.csv,2",
+    ]
 
 
 def template_rows(con: duckdb.DuckDBPyConnection, lead: str | None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ def test_the_meetings_page_and_its_html_pack_keep_hostile_text_as_text(
         assert text in cells
     watch.assert_quiet(tab)
 
+    tab.get_by_role("button", name="Prepare the HTML pack").click()
     with tab.expect_download() as download:
         tab.get_by_role("button", name="Board pack (HTML)").click()
     pack = tmp_path / "pack.html"
@@ -219,3 +221,15 @@ def test_the_meetings_page_and_its_html_pack_keep_hostile_text_as_text(
     assert FRAME in shown
     tab.wait_for_timeout(1_000)
     watch.assert_quiet(tab)
+
+    # The PDF is that HTML printed by Chromium: the same text, as text.
+    visit(tab, hostile_server, f"meetings?meeting={MEETING}")
+    tab.get_by_role("button", name="Prepare the PDF pack").click()
+    with tab.expect_download(timeout=120_000) as download:
+        tab.get_by_role("button", name="Board pack (PDF)").click(timeout=120_000)
+    pdf = tmp_path / "pack.pdf"
+    download.value.save_as(pdf)
+    printed = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "<script>window.__pwned=1</script>" in " ".join(printed.split())
