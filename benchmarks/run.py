@@ -5,8 +5,9 @@ their ratio are printed. Target: the import within 2x the bare read.
 
     python -m benchmarks.run [--rows N | --recommendations N] [--meetings M]
 
-It also prints where the import's time goes (stage, checks, insert, the rest), timed
-from outside by wrapping the core's functions for the last import of the run.
+It also prints where the import's time goes (stage, checks, insert, the derived tables the
+pages read, the rest), timed from outside by wrapping the core's functions for the last
+import of the run.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def _timed(owner: object, name: str, label: Callable[..., str | None]) -> None:
 
 _timed(ingest, "stage_file", lambda *a, **k: "stage: read_csv into text stage + blanks")
 _timed(ingest, "_check", lambda *a, **k: "check: check_updates.sql + problems_updates.sql")
+_timed(store, "refresh_derived", lambda *a, **k: "derived: positions, reported_to (schema.sql)")
 _timed(
     store,
     "run_script",
