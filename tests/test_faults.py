@@ -90,9 +90,16 @@ def _batch_state(db: Path) -> str:
         by_batch = dict(
             con.execute("select batch_id, count(*) from updates group by batch_id").fetchall()
         )
+        # What the pages read is derived in the same transaction: there with the batch
+        # (every recommendation at each of its 20 meetings), or not at all.
+        derived = con.execute(
+            "select (select count(*) from positions), (select count(*) from reported_to)"
+        ).fetchall()[0]
         if not batches:
             assert by_batch == {}, f"updates rows with no batch recorded: {by_batch}"
+            assert derived == (0, 0), f"derived rows with no batch: {derived}"
             return "absent"
+        assert derived == (100_000, 5_000), derived
         assert len(batches) == 1, batches
         batch_id, status, rows, inserted = batches[0]
         assert (status, rows, inserted) == ("committed", 100_000, 100_000)
