@@ -183,6 +183,22 @@ def test_blank_rows_in_the_middle_are_reported(fixture_db: duckdb.DuckDBPyConnec
     ]
 
 
+def test_a_row_of_spaces_is_blank_and_a_row_starting_with_spaces_is_not(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    data = updates_csv(
+        "RAPE1-R3,12/01/2022,In progress,,x,,",
+        "  , ,   ,, ,,",
+        "  ,12/01/2022,In progress,,y,,",
+        "RAPE1-R2,12/01/2022,Not started,,,,",
+    )
+    result = rejected_unchanged(fixture_db, data)
+    assert addresses(result) == [
+        (3, None, "blank-row"),
+        (4, "recommendation_id", "constraint-error"),
+    ]
+
+
 def test_a_paragraph_break_inside_a_quoted_cell_is_not_a_blank_row(
     fixture_db: duckdb.DuckDBPyConnection,
 ) -> None:
