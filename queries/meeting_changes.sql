@@ -42,62 +42,75 @@ compared as (
         b.status as status_before, n.status as status_now,
         b.rag as rag_before, n.rag as rag_now, n.is_open,
         b.overdue as overdue_before, n.overdue as overdue_now, n.days_overdue,
-        b.due as due_before, n.due as due_now,
-        u.narrative, u.evidence, u.revision_reason
+        b.due as due_before, n.due as due_now
     from now_position as n
     join before_position as b
         using (rec_id)
     semi join chosen
         using (rec_id)
-    left join effective_updates as u
-        on u.rec_id = n.rec_id
-        and u.meeting_id = $meeting_id
 ),
 -- Each change, narrow: the text that explains it is joined for the rows shown only.
 changes as (
-    select 1 as change_order, 'Status changed' as change, rec_id, status_before as before,
-        status_now as after
+    select 1 as change_order, 'Status changed' as change, rec_id, report_code, number,
+        status_before as before, status_now as after
     from compared
     where status_before <> status_now
     union all
-    select 2, 'RAG changed', rec_id, coalesce(rag_before, 'none'), coalesce(rag_now, 'none')
+    select 2, 'RAG changed', rec_id, report_code, number, coalesce(rag_before, 'none'),
+        coalesce(rag_now, 'none')
     from compared
     where is_open
         and rag_before is distinct from rag_now
     union all
-    select 3, 'Newly overdue', rec_id, 'due ' || uk_date(due_now), days_overdue || ' days overdue'
+    select 3, 'Newly overdue', rec_id, report_code, number, 'due ' || uk_date(due_now),
+        days_overdue || ' days overdue'
     from compared
     where overdue_now
         and not overdue_before
     union all
-    select 4, 'Closure proposed for decision', rec_id, status_before, status_now
+    select 4, 'Closure proposed for decision', rec_id, report_code, number, status_before,
+        status_now
     from compared
     where status_now = 'Closure proposed'
     union all
-    select 5, 'Due date changed', rec_id, coalesce(uk_date(due_before), 'none'),
+    select 5, 'Due date changed', rec_id, report_code, number, coalesce(uk_date(due_before), 'none'),
         coalesce(uk_date(due_now), 'none')
     from compared
     where due_before is distinct from due_now
     union all
-    select 6, 'New recommendation', c.rec_id, null, c.status_now
+    select 6, 'New recommendation', c.rec_id, c.report_code, c.number, null, c.status_now
     from compared as c
     join reports as p
         using (report_code)
     where p.published_on > (select held_on from previous)
         and p.published_on <= (select held_on from this_meeting)
 ),
+kind_totals as (
+    select change_order, count(*) as kind_total
+    from changes
+    group by change_order
+),
 -- $limit changes of each kind (all when null), from the change after $offsets[kind] (the
--- kinds numbered as change_order), each with kind_total: how many of its kind in all.
-ranked as (
-    select g.*, c.report_code, c.number,
-        count(*) over (partition by g.change_order) as kind_total
-    from changes as g
-    join compared as c
-        using (rec_id)
-    qualify row_number() over (
-            partition by g.change_order order by c.report_code, c.number)
-        between coalesce(cast($offsets as integer[])[change_order], 0) + 1
-            and coalesce(cast($offsets as integer[])[change_order], 0) + coalesce($limit, 1e18)
+-- kinds numbered as change_order): each kind's page picked by its own top-n, where ranking
+-- every change of every kind sorted them all.
+shown as (
+    (select * from changes where change_order = 1 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[1], 0))
+    union all
+    (select * from changes where change_order = 2 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[2], 0))
+    union all
+    (select * from changes where change_order = 3 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[3], 0))
+    union all
+    (select * from changes where change_order = 4 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[4], 0))
+    union all
+    (select * from changes where change_order = 5 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[5], 0))
+    union all
+    (select * from changes where change_order = 6 order by report_code, number
+        limit coalesce($limit, 1e18)::bigint offset coalesce(cast($offsets as integer[])[6], 0))
 )
 select
     r.change,
@@ -107,13 +120,22 @@ select
     r.before,
     r.after,
     case r.change_order
-        when 4 then coalesce(c.evidence, c.narrative)
-        when 5 then c.revision_reason
+        when 4 then coalesce(u.evidence, u.narrative)
+        when 5 then u.revision_reason
         when 6 then null
-        else c.narrative
+        else u.narrative
     end as detail,
-    r.kind_total
-from ranked as r
+    k.kind_total
+from shown as r
+join kind_totals as k
+    using (change_order)
 join compared as c
     using (rec_id)
+-- The text is the update's that set the position now, if it was made on this meeting's day
+-- (positions in schema.sql: the latest of the day).
+left join positions as p
+    on p.rec_id = r.rec_id
+    and p.held_on = (select held_on from this_meeting)
+left join updates as u
+    on u.update_id = p.update_id
 order by r.change_order, r.report_code, r.number;

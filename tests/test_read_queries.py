@@ -190,6 +190,19 @@ def test_meeting_changes_since_the_previous_meeting(fixture_db: duckdb.DuckDBPyC
     assert len(found) - len(changes) == 13
 
 
+def test_meeting_changes_explain_each_change_by_the_update_at_that_meeting(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rows(
+        fixture_db, "meeting_changes", "change", "rec_id", "detail",
+        meeting_id="CJB:2021-10-13", **ALL, limit=None, offsets=None,
+    )  # fmt: skip
+    details = {(change, rec): detail for change, rec, detail in found}
+    assert details[("Status changed", "RAPE1-R1")] == "Recording live since 1 Sep 2021."
+    assert details[("RAG changed", "RAPE1-R4")] == "Waiting for the national framework."
+    assert details[("Due date changed", "RAPE1-R4")] == "Awaiting NPCC/CPS national framework"
+
+
 def test_meeting_changes_newly_overdue_and_closure_proposed(
     fixture_db: duckdb.DuckDBPyConnection,
 ) -> None:
