@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,43 +147,59 @@ def import_file(
     with chair rights: see auth.operator)."""
     _require_kind(kind)
     actor = _allowed(con, kind, file_name, imported_by, dry_run)
-    sha256 = hashlib.sha256(data).hexdigest()
-    if dry_run:
-        return _check_and_write(
-            con, kind, file_name, data, sha256, actor, True, illustrative, source
-        )
-    with _one_writer():
-        if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
-            batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
-            return ImportResult(
-                "duplicate",
-                batch_id=batch,
-                warnings=[
-                    Problem(
-                        None,
-                        None,
-                        "duplicate-row",
-                        f"This file was already imported as batch {earlier}; nothing was added.",
-                    )
-                ],
+    cur = con.cursor()
+    try:
+        # A real import's file is hashed while it is staged (hashlib lets go of the
+        # interpreter while DuckDB reads): staging touches only this cursor's temp tables,
+        # so it needs neither the hash nor the write lock. A dry run records nothing.
+        hashing = None if dry_run else _HASHER.submit(hashlib.sha256, data)
+        try:
+            staged: Staged | Rejected = stage_file(cur, FORMATS[kind], file_name, data, source)
+        except Rejected as rejected:
+            staged = rejected
+        if hashing is None:
+            return _check_and_write(cur, kind, staged, actor, True, illustrative, file_name, "")
+        sha256 = hashing.result().hexdigest()
+        with _one_writer():
+            if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
+                batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
+                return ImportResult(
+                    "duplicate",
+                    batch_id=batch,
+                    warnings=[
+                        Problem(
+                            None,
+                            None,
+                            "duplicate-row",
+                            f"This file was already imported as batch {earlier}; nothing was "
+                            "added.",
+                        )
+                    ],
+                )
+            result = _check_and_write(
+                cur, kind, staged, actor, False, illustrative, file_name, sha256
             )
-        result = _check_and_write(
-            con, kind, file_name, data, sha256, actor, False, illustrative, source
-        )
-        if result.status == "rejected":
-            result.batch_id = _record_batch(
-                con,
-                kind,
-                file_name,
-                sha256,
-                actor.username,
-                "rejected",
-                result.rows,
-                0,
-                len(result.errors),
-                len(result.warnings),
-            )
+            if result.status == "rejected":
+                result.batch_id = _record_batch(
+                    con,
+                    kind,
+                    file_name,
+                    sha256,
+                    actor.username,
+                    "rejected",
+                    result.rows,
+                    0,
+                    len(result.errors),
+                    len(result.warnings),
+                )
+            elif result.status == "committed":
+                _checkpoint(con)
+    finally:
+        cur.close()
     return result
+
+
+_HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cjb-sha256")
 
 
 @contextmanager
@@ -214,24 +231,20 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _check_and_write(
-    con: duckdb.DuckDBPyConnection,
+    cur: duckdb.DuckDBPyConnection,
     kind: str,
-    file_name: str,
-    data: bytes,
-    sha256: str,
+    staged: Staged | Rejected,
     actor: User,
     dry_run: bool,
     illustrative: bool,
-    source: Path | None,
+    file_name: str,
+    sha256: str,
 ) -> ImportResult:
-    cur = con.cursor()
+    """Check the staged file and, unless it is a dry run or has errors, write it as one
+    batch in one transaction (the caller holds the write lock for a real import)."""
+    if isinstance(staged, Rejected):
+        return ImportResult("rejected", errors=staged.problems)
     try:
-        # Staging touches only this cursor's temp tables, so it runs before the write
-        # transaction (inside one, DuckDB numbers new rows from 2**55, not from 0).
-        try:
-            staged = stage_file(cur, FORMATS[kind], file_name, data, source)
-        except Rejected as rejected:
-            return ImportResult("rejected", errors=rejected.problems)
         with store.begun(cur):
             result = _check_in(cur, kind, staged, actor, dry_run)
             batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
@@ -256,9 +269,6 @@ def _check_and_write(
             _audit_commit(cur, actor, kind, file_name, batch_id, result)
     except _RolledBack as rolled_back:
         return rolled_back.result
-    finally:
-        cur.close()
-    _checkpoint(con)
     result.status, result.batch_id, result.inserted = "committed", batch_id, inserted
     return result
 
