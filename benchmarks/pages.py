@@ -269,7 +269,7 @@ def browser_figures(db: Path) -> dict[str, float]:
         browser_sign_in(tab, url, "accessibility")  # a page that runs no data query
         _settle(tab)
         started = time.perf_counter()
-        tab.goto(f"{url}/overview")
+        tab.goto(f"{url}/")  # the Overview is the default page, at the root URL
         tab.wait_for_function(
             "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
         )

@@ -140,12 +140,12 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
                 y=[[s.capitalize() for s in part["scope"]], list(part["addressee"])],
                 x=counts,
                 marker={"color": status_mark(status), "line": _SEPARATOR},
-                text=[str(c) if c else "" for c in counts],
+                text=[f"{c:,}" if c else "" for c in counts],
                 textposition="inside",
                 insidetextfont={"color": text_on(status_mark(status))},
                 textangle=0,
                 insidetextanchor="middle",
-                hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>",
+                hovertemplate="%{y}<br>" + status + ": %{x:,}<extra></extra>",
             )
         )
     height = 160 + 34 * len(order)
@@ -175,11 +175,11 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
                 x=labels,
                 y=counts,
                 marker={"color": status_mark(status), "line": _SEPARATOR},
-                text=[str(c) if c else "" for c in counts],
+                text=[f"{c:,}" if c else "" for c in counts],
                 textposition="inside",
                 insidetextfont={"color": text_on(status_mark(status))},
                 textangle=0,
-                hovertemplate="%{x}<br>" + status + ": %{y}<extra></extra>",
+                hovertemplate="%{x}<br>" + status + ": %{y:,}<extra></extra>",
             )
         )
     figure.update_xaxes(type="category", title_text="Meeting")
@@ -199,9 +199,9 @@ def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
             y=labels,
             orientation="h",
             marker_color=[rag_mark(r) for r in frame["rag"]],
-            text=frame["recommendations"],
+            text=[f"{int(n):,}" for n in frame["recommendations"]],
             textposition="outside",
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
     figure.update_yaxes(autorange="reversed")
@@ -300,12 +300,12 @@ def status_by_meeting_summary(frame: pd.DataFrame) -> str:
     counts = _counts_by_status(frame[frame["meeting_id"] == latest["meeting_id"]])
     total, complete = sum(counts.values()), counts.pop("Complete", 0)
     where = (
-        f"At the latest of {len(meetings)} meetings shown ({views.uk_date(latest['held_on'])})"
+        f"At the latest of {len(meetings):,} meetings shown ({views.uk_date(latest['held_on'])})"
         if len(meetings) > 1
         else f"At the one meeting shown ({views.uk_date(latest['held_on'])})"
     )
-    sentence = f"{where}, {complete} of {total} {_plural(total)} {_was(complete)} Complete"
-    others = [f"{n} {status}" for status, n in counts.items() if n]
+    sentence = f"{where}, {complete:,} of {total:,} {_plural(total)} {_was(complete)} Complete"
+    others = [f"{n:,} {status}" for status, n in counts.items() if n]
     if others:
         sentence += f"; {_list(others, verb=_was(int(counts[_first(counts)])))}"
     return sentence + "."
@@ -322,15 +322,15 @@ def status_by_addressee_summary(frame: pd.DataFrame) -> str:
     all_by = frame.groupby("addressee")["recommendations"].sum()
     if open_by.empty or int(open_by.max()) == 0:
         return (
-            f"None of the recommendations to the {len(all_by)} "
+            f"None of the recommendations to the {len(all_by):,} "
             f"{_plural(len(all_by), 'addressee')} shown is open."
         )
     most = int(open_by.max())
     leaders = sorted(str(a) for a in open_by[open_by == most].index)
     sentence = "The most open recommendations are addressed to " + (
-        f"{leaders[0]} ({most} of {int(all_by[leaders[0]])})"
+        f"{leaders[0]} ({most:,} of {int(all_by[leaders[0]]):,})"
         if len(leaders) == 1
-        else f"{_list(leaders)} ({most} each)"
+        else f"{_list(leaders)} ({most:,} each)"
     )
     national = frame[is_open & (frame["scope"] == "national")]
     if len(national):
@@ -338,8 +338,8 @@ def status_by_addressee_summary(frame: pd.DataFrame) -> str:
             national.loc[national["status"] == "Awaiting national action"].sum()["recommendations"]
         )
         sentence += (
-            f"; counted once per addressee, {waiting} of the "
-            f"{int(national['recommendations'].sum())} open for national addressees "
+            f"; counted once per addressee, {waiting:,} of the "
+            f"{int(national['recommendations'].sum()):,} open for national addressees "
             f"{_is(waiting)} Awaiting national action"
         )
     return sentence + "."
@@ -352,11 +352,11 @@ def rag_mix_summary(frame: pd.DataFrame) -> str:
     if total == 0:
         return "No recommendations are open."
     parts = [
-        f"{int(n)} {vocab.rag_label(r)}"
+        f"{int(n):,} {vocab.rag_label(r)}"
         for r, n in zip(frame["rag"], frame["recommendations"], strict=True)
     ]
     verb = _is(int(frame["recommendations"].iloc[0]))
-    return f"Of {total} open {_plural(total)}, {_list(parts, verb=verb)}."
+    return f"Of {total:,} open {_plural(total)}, {_list(parts, verb=verb)}."
 
 
 def status_timeline_summary(updates: pd.DataFrame) -> str:
@@ -369,7 +369,7 @@ def status_timeline_summary(updates: pd.DataFrame) -> str:
     if len(points) == 1:
         return f"Reported at one meeting ({views.uk_date(first['held_on'])}): {_state(first)}."
     return (
-        f"Reported at {len(points)} meetings from {views.uk_date(first['held_on'])} to "
+        f"Reported at {len(points):,} meetings from {views.uk_date(first['held_on'])} to "
         f"{views.uk_date(last['held_on'])}: {_state(first)} at the first, "
         f"{_state(last)} at the latest."
     )

@@ -301,10 +301,10 @@ def _since_previous(pack: Pack) -> str:
     ]
     labels = {"detail": "detail / evidence / reason"}
     for kind, rows in views.changes_by_kind(pack.changes):
-        parts.append(f"<h3>{esc(kind)} ({len(rows)})</h3>")
+        parts.append(f"<h3>{esc(kind)} ({len(rows):,})</h3>")
         columns = ["rec_id", "title", "lead", "before", "after", "detail"]
         parts.append(html_table(rows, columns, labels))
-    parts.append(f"<h3>Who did not send an update ({len(pack.owed)})</h3>")
+    parts.append(f"<h3>Who did not send an update ({len(pack.owed):,})</h3>")
     owed_columns = ["lead", "rec_id", "title", "status", "last_update_on", "due"]
     parts.append(html_table(pack.owed, owed_columns, {"last_update_on": "last update"}))
     parts.append("</section>")
@@ -466,14 +466,14 @@ def stacked_bars_svg(rows: list[tuple[str, dict[str, int]]], key: str) -> str:
             parts.append(
                 f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
                 f'fill="url(#{prefix}-{views.slug(status)})" stroke="#000" stroke-width="0.8">'
-                f"<title>{esc(status)}: {n}</title></rect>"
+                f"<title>{esc(status)}: {n:,}</title></rect>"
             )
             if w >= 14:
-                parts.append(_count_label(x + w / 2, y + 16, str(n)))
+                parts.append(_count_label(x + w / 2, y + 16, f"{n:,}"))
             x += w
         parts.append(
             f'<text x="{x + 5:.1f}" y="{y + 16}" font-size="10.5" font-weight="bold">'
-            f"{sum(counts.values())}</text>"
+            f"{sum(counts.values()):,}</text>"
         )
     height = legend_h + len(rows) * row_h + 6
     return (

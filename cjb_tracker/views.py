@@ -101,11 +101,13 @@ HEADLINES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def headline_metrics(counts: pd.DataFrame) -> list[tuple[str, int, str]]:
-    """(label, value, help) for each headline count, from headline_counts.sql."""
+def headline_metrics(counts: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(label, value as shown: '37,513', help) for each headline count, from
+    headline_counts.sql."""
     row = counts.iloc[0] if len(counts) else pd.Series(dtype="int64")
     return [
-        (label, int(row.get(column, 0) or 0), help_text) for column, label, help_text in HEADLINES
+        (label, f"{int(row.get(column, 0) or 0):,}", help_text)
+        for column, label, help_text in HEADLINES
     ]
 
 

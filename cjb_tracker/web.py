@@ -454,6 +454,12 @@ def table(
     an empty result reads 'None.' rather than an empty grid. A paged table (one page of a
     list query: see paged_query) says which rows it shows and offers Previous and Next."""
     config: dict[str, Any] = {c: str(c).replace("_", " ") for c in frame.columns}
+    # Counts read "37,500" (in the browser's own convention); ids stay as they are.
+    config |= {
+        c: st.column_config.NumberColumn(str(c).replace("_", " "), format="localized")
+        for c in frame.columns
+        if pd.api.types.is_integer_dtype(frame[c]) and not str(c).endswith(("_id", "row"))
+    }
     config |= {**date_columns(*dates), **(link_column() if links else {})}
     config |= {
         n: st.column_config.DatetimeColumn(n.replace("_", " "), format=TIME_FORMAT) for n in times

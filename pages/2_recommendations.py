@@ -32,7 +32,7 @@ rec_id = web.url_choice(
 
 if rec_id is None:
     st.caption(
-        f"{views.total_rows(listed)} recommendations. Open one with the link in the first column."
+        f"{views.total_rows(listed):,} recommendations. Open one with the link in the first column."
     )
     web.table(
         views.recommendation_table(listed),
@@ -64,5 +64,5 @@ history = web.query("due_date_history", rec_id=rec_id)
 st.text(f"Total days slipped against the original due date: {views.total_days_slipped(history)}")
 web.table(views.due_history_table(history), key="due_history")
 updates = web.query("recommendation_updates", rec_id=rec_id)
-st.subheader(f"Updates, newest first ({len(updates)})")
+st.subheader(f"Updates, newest first ({len(updates):,})")
 web.update_cards(updates, key="every_update")

@@ -23,9 +23,9 @@ web.pack_downloads(meeting_id)
 
 changes = web.meeting_changes(meeting_id, filters.selection())
 by_kind = views.changes_by_kind(changes)
-st.header(f"What changed ({sum(views.total_rows(rows) for _, rows in by_kind)})")
+st.header(f"What changed ({sum(views.total_rows(rows) for _, rows in by_kind):,})")
 for kind, rows in by_kind:
-    st.subheader(f"{kind} ({views.total_rows(rows)})")
+    st.subheader(f"{kind} ({views.total_rows(rows):,})")
     if rows.empty:
         st.text("None.")
     else:
@@ -34,7 +34,7 @@ for kind, rows in by_kind:
 
 chosen = {"meeting_id": meeting_id, **filters.selection()}
 owed = web.paged_query("updates_owed", "owed", **chosen)
-st.header(f"Who owes an update ({views.total_rows(owed)})")
+st.header(f"Who owes an update ({views.total_rows(owed):,})")
 st.caption("Open recommendations this body follows with no update for this meeting, by lead.")
 if owed.empty:
     st.text("Every open recommendation has an update for this meeting.")

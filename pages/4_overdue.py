@@ -13,7 +13,7 @@ st.title("Overdue")
 st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")
 
 overdue = web.paged_query("overdue_recommendations", "overdue_table", **filters.params())
-st.header(f"Overdue ({views.total_rows(overdue)})")
+st.header(f"Overdue ({views.total_rows(overdue):,})")
 if overdue.empty:
     st.text("Nothing is overdue.")
 else:
@@ -31,12 +31,12 @@ else:
     )
 
 undated = web.paged_query("recommendations_without_due_date", "undated_table", **filters.params())
-st.header(f"No due date set ({views.total_rows(undated)})")
+st.header(f"No due date set ({views.total_rows(undated):,})")
 st.caption("A missing due date is a data-quality gap, not 'on time'.")
 web.table(views.with_detail_links(undated), key="undated_table", links=True, paged=True)
 
 stale = web.paged_query("stale_recommendations", "stale_table", **filters.params())
-st.header(f"Stale ({views.total_rows(stale)})")
+st.header(f"Stale ({views.total_rows(stale):,})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
 web.table(
     views.with_detail_links(stale),

@@ -21,7 +21,7 @@ if outcome:
     st.success(outcome)
 
 proposed = web.query("proposed_closures")
-st.header(f"Waiting for a decision ({len(proposed)})")
+st.header(f"Waiting for a decision ({len(proposed):,})")
 web.table(proposed.drop(columns=["proposed_at"]), key="proposed_closures", dates=("proposed_on",))
 if proposed.empty:
     st.stop()

@@ -28,7 +28,7 @@ end = until.date_input("To", value=None, key="audit_until", format="DD/MM/YYYY")
 events = web.query(
     "audit_events", action=action, actor=actor, outcome=outcome, since=start, until=end
 )
-st.header(f"Events ({len(events)})")
+st.header(f"Events ({len(events):,})")
 st.download_button(
     "Download these events (CSV)",
     spreadsheets.csv_bytes(events),  # a file name like '=cmd|...' stays text in Excel
@@ -36,6 +36,6 @@ st.download_button(
     mime="text/csv",
     key="audit_csv",
     on_click=web.record_export,
-    args=(user, "audit trail", f"{len(events)} event(s) as CSV"),
+    args=(user, "audit trail", f"{len(events):,} event(s) as CSV"),
 )
 web.table(events, key="audit_events", times=("occurred_at",))

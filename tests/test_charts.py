@@ -255,3 +255,17 @@ def test_status_timeline_summary_gives_the_first_and_latest_status() -> None:
         "Reported at one meeting (13 Oct 2021): Awaiting national action (Red)."
     )
     assert charts.status_timeline_summary(updates.iloc[0:0]) == "No updates reported yet."
+
+
+def test_counts_in_thousands_are_written_with_commas_in_summaries_and_on_bars() -> None:
+    national = BY_MEETING.assign(recommendations=[37_500, 12_500, 50_013])
+    assert charts.status_by_meeting_summary(national) == (
+        "At the latest of 2 meetings shown (13 Oct 2021), 50,013 of 50,013 recommendations "
+        "were Complete."
+    )
+    figure = charts.status_by_meeting_chart(national)
+    assert list(figure.data[0].text) == ["37,500", ""]
+    assert "%{y:,}" in figure.data[0].hovertemplate
+    rag = pd.DataFrame({"rag": ["Red", "Green"], "recommendations": [1_200, 3]})
+    assert list(charts.rag_mix_chart(rag).data[0].text) == ["1,200", "3"]
+    assert charts.rag_mix_summary(rag).startswith("Of 1,203 open recommendations, 1,200 are Red")

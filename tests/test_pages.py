@@ -57,7 +57,7 @@ def dataframes(at: AppTest) -> list[pd.DataFrame]:
 
 
 def metrics(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value) for m in at.metric}
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
 
 
 def current_status_counts(path: Path) -> dict[str, int]:

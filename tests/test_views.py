@@ -151,3 +151,8 @@ def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None
         "NAT0-R3": "NAT0-R3 — Three",
     }
     assert views.recommendation_choices(listed, linked.head(0)) == {"NAT0-R1": "NAT0-R1 — One"}
+
+
+def test_headline_counts_are_shown_with_commas() -> None:
+    counts = pd.DataFrame({column: [37_513] for column, _, _ in views.HEADLINES})
+    assert {value for _, value, _ in views.headline_metrics(counts)} == {"37,513"}
