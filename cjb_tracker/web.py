@@ -326,18 +326,25 @@ _FRAMED: ContextVar[bool] = ContextVar("framed_by_dashboard", default=False)
 def pages() -> list[Any]:
     """Every page, each at a short URL that can be shared. All are registered whatever the
     role, so a page a role may not open answers with a refusal rather than "not found";
-    the sidebar lists only the pages the user may open (sidebar_navigation)."""
-    return [
-        st.Page(script, title=title, url_path=url, default=url == "overview")
+    the sidebar lists only the pages the user may open (sidebar_navigation). The Overview,
+    the default page, is at the root URL; it is also at /overview (what the other pages'
+    URLs suggest), rather than Streamlit's "Page not found" there."""
+    # (A page is known by its url_path, the default one's too, though it is served at "/":
+    # the default's is "home" so that "overview" is free for the Overview's second URL.)
+    registered = [
+        st.Page(script, title=title, url_path="home" if url == "overview" else url,
+                default=url == "overview")
         for script, title, url, _ in PAGES
-    ]
+    ]  # fmt: skip
+    overview = st.Page(PAGES[0][0], title="Overview", url_path="overview", visibility="hidden")
+    return [*registered, overview]
 
 
 def visible_pages(user: User, registered: list[Any]) -> list[Any]:
     """Of the pages registered this run (pages()), those this user may open."""
     return [
         page
-        for page, (_, _, _, needs) in zip(registered, PAGES, strict=True)
+        for page, (_, _, _, needs) in zip(registered[: len(PAGES)], PAGES, strict=True)
         if needs is None or user.may(needs)
     ]
 

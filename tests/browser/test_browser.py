@@ -209,3 +209,15 @@ def test_a_post_to_the_upload_endpoint_without_the_xsrf_token_is_refused(server:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
     assert "XSRF token missing or invalid" in refused.value.read().decode()
+
+
+def test_slash_overview_opens_the_overview(server: str, tab: Any) -> None:
+    # The other pages are at /meetings, /overdue ...: /overview is what people will type.
+    sign_in(tab, server, "member", "overview")
+    tab.get_by_role("heading", name="Overview").wait_for()
+    tab.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
+    )
+    settle(tab)
+    assert tab.get_by_text("Page not found").count() == 0
+    assert "Filters" in tab.inner_text("body")  # framed by dashboard.py like every page
