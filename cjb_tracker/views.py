@@ -197,6 +197,12 @@ def recommendation_labels(frame: pd.DataFrame) -> dict[str, str]:
     return {r: f"{r} — {t}" for r, t in zip(frame["rec_id"], frame["title"], strict=True)}
 
 
+def proposals_table(proposed: pd.DataFrame) -> pd.DataFrame:
+    """The closures waiting for a decision as the chair reads them: proposed_at (the exact
+    time, which only picks the meetings that may decide) left out."""
+    return proposed.loc[:, [c for c in proposed.columns if c != "proposed_at"]]
+
+
 def proposal_of(proposed: pd.DataFrame, rec_id: str) -> pd.Series:
     """The row of proposed_closures.sql for one recommendation."""
     return proposed.loc[proposed["rec_id"] == rec_id].iloc[0]

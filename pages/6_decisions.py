@@ -22,7 +22,7 @@ if outcome:
 
 proposed = web.query("proposed_closures")
 st.header(f"Waiting for a decision ({len(proposed):,})")
-web.table(proposed.drop(columns=["proposed_at"]), key="proposed_closures", dates=("proposed_on",))
+web.table(views.proposals_table(proposed), key="proposed_closures", dates=("proposed_on",))
 if proposed.empty:
     st.stop()
 

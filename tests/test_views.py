@@ -156,3 +156,10 @@ def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None
 def test_headline_counts_are_shown_with_commas() -> None:
     counts = pd.DataFrame({column: [37_513] for column, _, _ in views.HEADLINES})
     assert {value for _, value, _ in views.headline_metrics(counts)} == {"37,513"}
+
+
+def test_the_proposals_table_leaves_out_the_exact_time_of_the_proposal() -> None:
+    proposed = pd.DataFrame(
+        {"rec_id": ["RAPE1-R6"], "proposed_on": [dt.date(2026, 10, 14)], "proposed_at": [1]}
+    )
+    assert list(views.proposals_table(proposed).columns) == ["rec_id", "proposed_on"]
