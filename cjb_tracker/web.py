@@ -568,6 +568,13 @@ def meeting_changes(meeting_id: str, selection: dict[str, Any]) -> pd.DataFrame:
     return changes
 
 
+def owed_by_lead(owed: pd.DataFrame, chosen: dict[str, Any]) -> pd.DataFrame:
+    """How many updates each lead owes for the meeting: counted from the page of
+    updates_owed.sql when it holds every row, else by updates_owed_by_lead.sql."""
+    counted = views.owed_by_lead(owed)
+    return query("updates_owed_by_lead", **chosen) if counted is None else counted
+
+
 def change_table_key(kind: str) -> str:
     return views.slug(f"changes {kind}")
 

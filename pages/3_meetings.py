@@ -39,10 +39,7 @@ st.caption("Open recommendations this body follows with no update for this meeti
 if owed.empty:
     st.text("Every open recommendation has an update for this meeting.")
 else:
-    by_lead = views.owed_by_lead(owed)  # counted here when every row is at hand
-    if by_lead is None:
-        by_lead = web.query("updates_owed_by_lead", **chosen)
-    web.table(by_lead, key="owed_by_lead")
+    web.table(web.owed_by_lead(owed, chosen), key="owed_by_lead")
     web.table(
         views.with_detail_links(owed),
         key="owed",
