@@ -150,8 +150,9 @@ def import_file(
     cur = con.cursor()
     try:
         # A real import's file is hashed while it is staged (hashlib lets go of the
-        # interpreter while DuckDB reads): staging touches only this cursor's temp tables,
-        # so it needs neither the hash nor the write lock. A dry run records nothing.
+        # interpreter while DuckDB reads). Staging touches only this cursor's temp tables, so
+        # it needs neither the hash nor the write lock, and it runs before the write
+        # transaction (inside one, DuckDB numbers new rows from 2**55, not from 0).
         hashing = None if dry_run else _HASHER.submit(hashlib.sha256, data)
         try:
             staged: Staged | Rejected = stage_file(cur, FORMATS[kind], file_name, data, source)
@@ -161,41 +162,47 @@ def import_file(
             return _check_and_write(cur, kind, staged, actor, True, illustrative, file_name, "")
         sha256 = hashing.result().hexdigest()
         with _one_writer():
-            if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
-                batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
-                return ImportResult(
-                    "duplicate",
-                    batch_id=batch,
-                    warnings=[
-                        Problem(
-                            None,
-                            None,
-                            "duplicate-row",
-                            f"This file was already imported as batch {earlier}; nothing was "
-                            "added.",
-                        )
-                    ],
-                )
-            result = _check_and_write(
-                cur, kind, staged, actor, False, illustrative, file_name, sha256
-            )
-            if result.status == "rejected":
-                result.batch_id = _record_batch(
-                    con,
-                    kind,
-                    file_name,
-                    sha256,
-                    actor.username,
-                    "rejected",
-                    result.rows,
-                    0,
-                    len(result.errors),
-                    len(result.warnings),
-                )
-            elif result.status == "committed":
-                _checkpoint(con)
+            return _write_once(con, cur, kind, staged, actor, illustrative, file_name, sha256)
     finally:
         cur.close()
+
+
+def _write_once(
+    con: duckdb.DuckDBPyConnection,
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    staged: Staged | Rejected,
+    actor: User,
+    illustrative: bool,
+    file_name: str,
+    sha256: str,
+) -> ImportResult:
+    """Under the write lock: nothing for a file already committed, else the checked batch
+    written (or its rejection recorded)."""
+    if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
+        batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
+        message = f"This file was already imported as batch {earlier}; nothing was added."
+        return ImportResult(
+            "duplicate",
+            batch_id=batch,
+            warnings=[Problem(None, None, "duplicate-row", message)],
+        )
+    result = _check_and_write(cur, kind, staged, actor, False, illustrative, file_name, sha256)
+    if result.status == "rejected":
+        result.batch_id = _record_batch(
+            con,
+            kind,
+            file_name,
+            sha256,
+            actor.username,
+            "rejected",
+            result.rows,
+            0,
+            len(result.errors),
+            len(result.warnings),
+        )
+    elif result.status == "committed":
+        _checkpoint(con)
     return result
 
 
