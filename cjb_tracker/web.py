@@ -653,6 +653,16 @@ def labelled_text(label: str, text: Any) -> None:
 # --- Meetings -------------------------------------------------------------------------
 
 
+def _asked_for(asked: str, label: str, key: str, place: Any) -> bool:
+    """Whether this session asked for the file `asked` names; if not, a button (in place)
+    that asks. A file made on a download's own click is deleted by Streamlit once two other
+    script runs end, so a slow file is made on a click of this, then downloaded."""
+    if st.session_state.get(asked):
+        return True
+    place.button(label, key=key, on_click=st.session_state.__setitem__, args=(asked, True))
+    return False
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _pack(path: str, meeting_id: str, fmt: str) -> bytes:
     return packs.build(_connection(path), meeting_id, fmt)
@@ -666,14 +676,8 @@ def pack_downloads(meeting_id: str) -> None:
     Each download is in the audit trail."""
     user, path = current_user(), str(store.db_path())
     for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
-        asked = f"pack {meeting_id} {fmt}"
-        if not st.session_state.get(asked):
-            column.button(
-                f"Prepare the {fmt.upper()} pack",
-                key=f"prepare_pack_{fmt}",
-                on_click=st.session_state.__setitem__,
-                args=(asked, True),
-            )
+        label, asked = f"Prepare the {fmt.upper()} pack", f"pack {meeting_id} {fmt}"
+        if not _asked_for(asked, label, f"prepare_pack_{fmt}", column):
             continue
         with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
             data = _pack(path, meeting_id, fmt)
@@ -717,15 +721,10 @@ def template_downloads(kind: str, lead: str | None) -> None:
     today, path = views.london_today(), str(store.db_path())
     if kind == "updates":
         summary = query("upload_template_summary", lead=lead, today=today).iloc[0]
-        held, key = int(summary["recommendations"]), f"prepared {lead} {today}"
-        if held > EAGER_TEMPLATE_ROWS and not st.session_state.get(key):
+        held, asked = int(summary["recommendations"]), f"prepared {lead} {today}"
+        if held > EAGER_TEMPLATE_ROWS and not st.session_state.get(asked):
             st.caption(f"The template holds {held:,} open recommendations.")
-            st.button(
-                "Prepare the templates",
-                key="prepare_templates",
-                on_click=st.session_state.__setitem__,
-                args=(key, True),
-            )
+            _asked_for(asked, "Prepare the templates", "prepare_templates", st)
             return
     files = _template_files(path, kind, lead, today)
     for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
