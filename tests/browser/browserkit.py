@@ -116,10 +116,29 @@ def running_dashboard(db: Path, **env: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+# Resolves once the document has gone `quiet` ms without a change (nodes, attributes or
+# text), or after `most` ms whatever happens.
+_QUIET = """([quiet, most]) => new Promise(done => {
+    let timer;
+    const observer = new MutationObserver(() => {
+        clearTimeout(timer);
+        timer = setTimeout(end, quiet);
+    });
+    const end = () => { observer.disconnect(); clearTimeout(limit); done(); };
+    const limit = setTimeout(end, most);
+    observer.observe(document.body,
+                     {subtree: true, childList: true, attributes: true, characterData: true});
+    timer = setTimeout(end, quiet);
+})"""
+
+
 def settle(tab: Any) -> None:
-    """Wait until the script run has finished and the page stopped changing."""
+    """Wait until the script run has finished and the page stopped changing: tables and
+    charts draw after the run, later still on a busy machine, and an element drawn again
+    loses the keyboard focus a test has just moved to it."""
     tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    tab.wait_for_timeout(800)  # tables and charts draw after the run
+    tab.wait_for_timeout(300)
+    tab.evaluate(_QUIET, [500, 10_000])
 
 
 def screenshot(tab: Any, name: str) -> None:
