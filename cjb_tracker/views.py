@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from cjb_tracker import vocab
@@ -368,8 +369,10 @@ def changes_by_kind(changes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The meeting's changes split into one table per kind, in CHANGE_KINDS order; every
     kind is listed, empty ones too, so 'none' is an answer rather than an absence. Each
     table keeps kind_total (how many changes of its kind there are in all)."""
+    # Positions, not a boolean mask per kind: pandas takes a third of the time.
+    kinds, rest = changes["change"].to_numpy(), changes.drop(columns="change")
     return [
-        (kind, changes[changes["change"] == kind].drop(columns="change").reset_index(drop=True))
+        (kind, rest.iloc[np.flatnonzero(kinds == kind)].reset_index(drop=True))
         for kind in CHANGE_KINDS
     ]
 

@@ -464,8 +464,8 @@ def table(
     # Counts read "37,500" (in the browser's own convention); ids stay as they are.
     config |= {
         c: st.column_config.NumberColumn(str(c).replace("_", " "), format="localized")
-        for c in frame.columns
-        if pd.api.types.is_integer_dtype(frame[c]) and not str(c).endswith(("_id", "row"))
+        for c, dtype in frame.dtypes.items()
+        if pd.api.types.is_integer_dtype(dtype) and not str(c).endswith(("_id", "row"))
     }
     config |= {**date_columns(*dates), **(link_column() if links else {})}
     config |= {
