@@ -238,14 +238,15 @@ def without_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in _COUNT_COLUMNS if c in frame.columns])
 
 
-def page_caption(offset: int, shown: int, total: int) -> str | None:
+def page_caption(offset: int, shown: int, total: int, searchable: bool = False) -> str | None:
     """'Rows 101 to 200 of 50,013.' under a table that holds more than one page (None for
-    a table shown whole)."""
+    a table shown whole), and how to narrow it: the search only where the page has one."""
     if offset == 0 and shown >= total:
         return None
+    narrow = "the filters in the sidebar" + (" or the search" if searchable else "")
     return (
         f"Rows {offset + 1:,} to {offset + shown:,} of {total:,}. Use Previous and Next, or "
-        "narrow them with the filters in the sidebar (or the search)."
+        f"narrow them with {narrow}."
     )
 
 

@@ -456,10 +456,12 @@ def table(
     links: bool = False,
     times: tuple[str, ...] = (),
     paged: bool = False,
+    searchable: bool = False,
 ) -> None:
     """A read-only table: text as text, dates as '13 Sep 2021', optional detail links;
     an empty result reads 'None.' rather than an empty grid. A paged table (one page of a
-    list query: see paged_query) says which rows it shows and offers Previous and Next."""
+    list query: see paged_query) says which rows it shows and offers Previous and Next (and
+    says the page's search narrows it too, when `searchable`)."""
     config: dict[str, Any] = {c: str(c).replace("_", " ") for c in frame.columns}
     # Counts read "37,500" (in the browser's own convention); ids stay as they are.
     config |= {
@@ -487,7 +489,7 @@ def table(
             placeholder="—",
         )
         if paged:
-            pager(key, len(shown), views.total_rows(frame))
+            pager(key, len(shown), views.total_rows(frame), searchable)
 
 
 def _offset_key(key: str) -> str:
@@ -524,10 +526,10 @@ def _turn_page(key: str, offset: int) -> None:
     st.session_state[_offset_key(key)] = max(offset, 0)
 
 
-def pager(key: str, shown: int, total: int) -> None:
+def pager(key: str, shown: int, total: int, searchable: bool = False) -> None:
     """Which rows the table shows, and buttons to the previous and next page."""
     offset = page_offset(key)
-    caption = views.page_caption(offset, shown, total)
+    caption = views.page_caption(offset, shown, total, searchable)
     if caption is None:
         return
     st.caption(caption)

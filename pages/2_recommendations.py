@@ -40,6 +40,7 @@ if rec_id is None:
         dates=("due",),
         links=True,
         paged=True,
+        searchable=True,
     )
     st.stop()
 

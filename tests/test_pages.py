@@ -158,7 +158,11 @@ def test_a_long_table_is_read_a_page_at_a_time(
     monkeypatch.setattr(views, "PAGE_ROWS", 5)  # 13 recommendations: three pages
     at = open_page(RECOMMENDATIONS)
     assert rec_ids(frame(at, "recommendation_table")) == [f"RAPE1-R{n}" for n in range(1, 6)]
-    assert "Rows 1 to 5 of 13." in [c.value.split(" Use")[0] for c in at.caption]
+    captions = [c.value for c in at.caption if c.value.startswith("Rows ")]
+    assert captions == [
+        "Rows 1 to 5 of 13. Use Previous and Next, or narrow them with the filters in the "
+        "sidebar or the search."  # the search box above the list
+    ]
     assert at.button(key="recommendation_table_previous").disabled
     at.button(key="recommendation_table_next").click().run()
     at.button(key="recommendation_table_next").click().run()
@@ -270,6 +274,20 @@ def test_overdue_page_lists_overdue_items_and_not_complete_ones(dashboard_db: Pa
         "DS Patel": 1,
         "CPS RASSO Lead": 1,
     }
+
+
+def test_a_paged_table_without_a_search_does_not_offer_one(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_ROWS", 5)  # 9 recommendations undated, 11 stale
+    at = open_page(OVERDUE)
+    assert "search" not in " ".join(t.label for t in at.text_input)  # the page has none
+    captions = [c.value for c in at.caption if c.value.startswith("Rows ")]
+    assert captions == [
+        f"Rows 1 to 5 of {n}. Use Previous and Next, or narrow them with the filters in the "
+        "sidebar."
+        for n in (9, 11)
+    ]
 
 
 # --- Upload ---------------------------------------------------------------------------

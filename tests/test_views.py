@@ -128,7 +128,12 @@ def test_blank_templates_for_the_other_kinds() -> None:
 def test_a_table_of_one_page_of_many_says_which_rows_it_shows() -> None:
     assert views.page_caption(100, 100, 50_013) == (
         "Rows 101 to 200 of 50,013. Use Previous and Next, or narrow them with the filters "
-        "in the sidebar (or the search)."
+        "in the sidebar."
+    )
+    # The search is offered only where the page has one (the Recommendations list).
+    assert views.page_caption(0, 100, 50_013, searchable=True) == (
+        "Rows 1 to 100 of 50,013. Use Previous and Next, or narrow them with the filters "
+        "in the sidebar or the search."
     )
     assert views.page_caption(0, 19, 19) is None  # shown whole
     assert views.page_caption(100, 3, 103) is not None  # the last page of several
