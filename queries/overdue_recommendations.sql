@@ -1,7 +1,9 @@
 -- Every open recommendation past its current due date as at $as_at, most overdue first,
 -- with its slippage against the original due date too. $limit rows (all when null) from
 -- row $offset + 1, each with total_rows: how many there are in all.
-with shown as (
+-- (How many in all: a count of the materialized rows, not count(*) over (), whose one
+-- window gathers every row before the top-n: a fifth slower at national scale.)
+with overdue as materialized (
     select
         s.rec_id,
         s.title,
@@ -15,13 +17,16 @@ with shown as (
         s.lead,
         s.body,
         s.report_code,
-        s.number,
-        count(*) over () as total_rows
+        s.number
     from status_as_at($as_at) as s
     where s.overdue
         and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
             $report, $body, $lead, $addressee)
-    order by s.days_overdue desc, s.report_code, s.number
+),
+shown as (
+    select *
+    from overdue
+    order by days_overdue desc, report_code, number
     limit $limit
     offset $offset
 ),
@@ -33,7 +38,8 @@ addressed as (
         using (rec_id)
     group by rec_id
 )
-select s.* exclude (report_code, number, total_rows), a.addressees, s.total_rows
+select s.* exclude (report_code, number), a.addressees,
+    (select count(*) from overdue) as total_rows
 from shown as s
 left join addressed as a
     using (rec_id)

@@ -1,6 +1,8 @@
 -- Every recommendation the filters select, with its position as at $as_at. $search matches
 -- the id, title, text, lead or an addressee, ignoring case. $limit rows (all when null)
 -- from row $offset + 1, each with total_rows: how many there are in all.
+-- (How many in all: a count of the materialized rows, not count(*) over (), whose one
+-- window gathers every row before the top-n: a fifth slower at national scale.)
 with listed as (
     select s.*, r.text
     from status_as_at($as_at) as s
@@ -9,7 +11,7 @@ with listed as (
     where matches_filters(s.rec_id, s.report_code, s.body, s.lead,
         $report, $body, $lead, $addressee)
 ),
-searched as (
+searched as materialized (
     select l.*
     from listed as l
     where $search is null
@@ -26,7 +28,7 @@ searched as (
         lower(trim($search)))
 ),
 shown as (
-    select *, count(*) over () as total_rows
+    select *, (select count(*) from searched) as total_rows
     from searched
     order by report_code, number
     limit $limit

@@ -1,6 +1,8 @@
 -- Open recommendations with no update at either of the last two meetings of their body
 -- held on or before $as_at. $limit rows (all when null) from row $offset + 1, each with
 -- total_rows: how many there are in all.
+-- (How many in all: a count of the materialized rows, not count(*) over (), whose one
+-- window gathers every row before the top-n: a fifth slower at national scale.)
 with ranked_meetings as (
     select meeting_id, body,
         row_number() over (partition by body order by held_on desc) as recency
@@ -20,25 +22,30 @@ updated as (
         on b.batch_id = u.batch_id
     join recent_meetings as m
         using (meeting_id)
+),
+stale as materialized (
+    select s.rec_id, s.title, s.lead, s.body, s.status, s.rag, s.last_update_on,
+        s.report_code, s.number
+    from status_as_at($as_at) as s
+    semi join (select distinct body from recent_meetings) as held
+        on held.body = s.body
+    anti join updated as u
+        on u.rec_id = s.rec_id
+        and u.body = s.body
+    where s.is_open
+        and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
+            $report, $body, $lead, $addressee)
 )
 select
-    s.rec_id,
-    s.title,
-    s.lead,
-    s.body,
-    s.status,
-    s.rag,
-    s.last_update_on,
-    count(*) over () as total_rows
-from status_as_at($as_at) as s
-semi join (select distinct body from recent_meetings) as held
-    on held.body = s.body
-anti join updated as u
-    on u.rec_id = s.rec_id
-    and u.body = s.body
-where s.is_open
-    and matches_filters(s.rec_id, s.report_code, s.body, s.lead,
-        $report, $body, $lead, $addressee)
-order by s.last_update_on nulls first, s.report_code, s.number
+    rec_id,
+    title,
+    lead,
+    body,
+    status,
+    rag,
+    last_update_on,
+    (select count(*) from stale) as total_rows
+from stale
+order by last_update_on nulls first, report_code, number
 limit $limit
 offset $offset;

@@ -302,12 +302,19 @@ def test_an_undone_batch_disappears_from_the_read_queries(
     assert rows(fixture_db, name, **ALL, **params, as_at=TODAY) == before
 
 
+def values(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain values, nulls as None: a column all null on a page comes back from
+    DuckDB as objects (None), the same column with values in it as strings (NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 @pytest.mark.parametrize(
     ("name", "params"),
     [
         ("recommendation_list", {**LISTED, "search": None}),
         ("overdue_recommendations", {**LISTED, "as_at": dt.date(2022, 7, 1)}),
         ("recommendations_without_due_date", LISTED),
+        ("stale_recommendations", LISTED),
         ("updates_owed", {**ALL, "meeting_id": "CJB:2021-10-13", **EVERY_ROW}),
     ],
 )
@@ -320,7 +327,9 @@ def test_a_list_query_returns_a_page_and_how_many_rows_in_all(
     for offset in (0, 1):
         page = store.run_query(fixture_db, name, **{**params, "limit": 2, "offset": offset})
         expected = every.iloc[offset : offset + 2].reset_index(drop=True)
-        assert page.drop(columns="total_rows").equals(expected.drop(columns="total_rows"))
+        assert values(page.drop(columns="total_rows")) == values(
+            expected.drop(columns="total_rows")
+        )
         assert set(page["total_rows"]) == {len(every)}
     past = store.run_query(fixture_db, name, **{**params, "limit": 2, "offset": len(every)})
     assert past.empty
