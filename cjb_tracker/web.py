@@ -114,10 +114,25 @@ def undo_batch(batch_id: int, user: User) -> None:
     clear_caches()
 
 
-def decide_closure(decision: decisions.Decision, user: User) -> int:
+_DECISION_KEY = "decision_outcome"
+
+
+def record_decision(
+    rec_id: str, meeting_id: str, accepted: bool, minute: str, reason: str, user: User
+) -> None:
+    """Record the Board's decision on a proposed closure, then run the page again: the
+    closure leaves the list, and what was recorded is said once (decision_outcome)."""
+    decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
     batch_id = decisions.decide(connection(), user, decision)
     clear_caches()
-    return batch_id
+    st.session_state[_DECISION_KEY] = views.decision_message(rec_id, batch_id, accepted)
+    st.rerun()
+
+
+def decision_outcome() -> str | None:
+    """What the last decision recorded in this session was, once."""
+    outcome: str | None = st.session_state.pop(_DECISION_KEY, None)
+    return outcome
 
 
 # --- Who is signed in -----------------------------------------------------------------

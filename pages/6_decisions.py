@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import decisions, views, web
+from cjb_tracker import views, web
 
 web.require_dashboard()
 user = web.require_permission("decide-closure")
@@ -16,7 +16,7 @@ st.caption(
     "A lead proposes closure with evidence; the Board decides. Record the decision here: "
     "it shows in the recommendation's history and can be undone from the Upload page."
 )
-outcome = st.session_state.pop("decision_outcome", None)
+outcome = web.decision_outcome()
 if outcome:
     st.success(outcome)
 
@@ -58,8 +58,4 @@ with st.form("decision", clear_on_submit=True):
     reason = st.text_area("Reason (when not accepted)", key="decide_reason")
     submitted = st.form_submit_button("Record the decision", type="primary")
 if submitted:
-    accepted = verdict.startswith("Accepted")
-    decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
-    batch_id = web.decide_closure(decision, user)
-    st.session_state["decision_outcome"] = views.decision_message(rec_id, batch_id, accepted)
-    st.rerun()
+    web.record_decision(rec_id, meeting_id, verdict.startswith("Accepted"), minute, reason, user)

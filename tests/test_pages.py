@@ -11,7 +11,7 @@ import pytest
 from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import store, views
+from cjb_tracker import ingest, store, views
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
@@ -220,8 +220,6 @@ def test_user_written_text_is_shown_literally(dashboard_db: Path) -> None:
         "recommendation_id,meeting_date,status,rag,update\n"
         f'RAPE1-R2,12/01/2022,In progress,Amber,"{narrative}"\n'
     ).encode()
-    from cjb_tracker import ingest
-
     assert ingest.import_file(con, "updates", "x.csv", data, imported_by="t").status == "committed"
     con.close()
     at = open_page(RECOMMENDATIONS, rec="RAPE1-R2")
@@ -287,6 +285,34 @@ def test_a_paged_table_without_a_search_does_not_offer_one(
         f"Rows 1 to 5 of {n}. Use Previous and Next, or narrow them with the filters in the "
         "sidebar."
         for n in (9, 11)
+    ]
+
+
+# --- Closure decisions ----------------------------------------------------------------
+
+DECISIONS = "pages/6_decisions.py"
+PROPOSAL = (
+    b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
+    b"RAPE1-R3,12/01/2022,Closure proposed,,Withdrawal reasons now recorded.,Audit Jan 2022,"
+    b"DS Patel\n"
+)
+
+
+def test_the_decisions_page_lists_a_proposed_closure_with_the_meetings_that_may_decide_it(
+    dashboard_db: Path,
+) -> None:
+    con = store.connect(dashboard_db)
+    assert ingest.import_file(con, "updates", "p.csv", PROPOSAL, imported_by="t").status == (
+        "committed"
+    )
+    con.close()
+    at = open_page(DECISIONS)
+    assert at.header[0].value == "Waiting for a decision (1)"
+    assert rec_ids(frame(at, "proposed_closures")) == ["RAPE1-R3"]
+    assert [t.value for t in at.text][:2] == ["Withdrawal reasons now recorded.", "Audit Jan 2022"]
+    # Proposed for the meeting of 12 Jan 2022: that meeting (or a later one held) decides.
+    assert list(at.selectbox(key="decide_meeting").options) == [
+        "CJB · 12 Jan 2022 — Board meeting January 2022"
     ]
 
 
