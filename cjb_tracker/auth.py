@@ -145,6 +145,8 @@ class Session:
 # A signed session cookie lets a reload or a link opened in a new tab carry on the session
 # until SESSION_LIMIT after signing in: "<username, base64>.<issued, epoch s>.<HMAC-SHA256>".
 COOKIE = "cjb_tracker_session"
+# Where the browser session keeps its Session (st.session_state, in dashboard.py).
+SESSION_KEY = "signed_in"
 
 
 def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:

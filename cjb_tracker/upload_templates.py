@@ -15,6 +15,10 @@ import pandas as pd
 from cjb_tracker import spreadsheets
 from cjb_tracker.formats import FORMATS
 
+# Templates of up to this many rows are built with the Upload page; a bigger one (the
+# chair's template of every open recommendation, at national scale) when asked for.
+EAGER_ROWS = 1_000
+
 
 def updates_template(rows: pd.DataFrame) -> pd.DataFrame:
     """The updates file's columns, in order, pre-filled from upload_template_rows.sql:

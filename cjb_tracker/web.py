@@ -1,16 +1,17 @@
-"""The one Streamlit adapter in the library: the cached connection, cached query results,
-who is signed in, the navigation their role allows, the shared sidebar filters, and the
-few rendering helpers every page uses.
+"""The one Streamlit adapter in the library: what more than one page needs from Streamlit.
+The cached connection and query results (cleared when a commit, an undo or a decision
+changes the data), the user and the filters a page runs for, the frame dashboard.py runs it
+in, and the tables, pagers, charts and cards the pages draw.
 
-Only this module (plus dashboard.py and pages/) may import streamlit; import-linter checks it.
+Signing in, the sidebar and the filters' widgets are dashboard.py's; what only one page
+draws (the upload steps, the board-pack downloads) is that page's. Only this module (plus
+dashboard.py and pages/) may import streamlit; import-linter checks it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
@@ -24,10 +25,7 @@ from cjb_tracker import (
     auth,
     decisions,
     ingest,
-    packs,
-    seed,
     store,
-    upload_templates,
     views,
 )
 from cjb_tracker.auth import User
@@ -81,12 +79,8 @@ def filter_choices() -> dict[str, list[str]]:
 
 def clear_caches() -> None:
     """Forget every cached result: called after a commit or an undo changes the data."""
-    _query.clear()
-    _dry_run.clear()
+    st.cache_data.clear()  # the queries, the dry runs, and the files the pages make
     _drawn.clear()
-    _choices.clear()
-    _pack.clear()
-    _template_files.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
@@ -135,107 +129,9 @@ def decision_outcome() -> str | None:
     return outcome
 
 
-# --- Who is signed in -----------------------------------------------------------------
+# --- Who the page runs for ---------------------------------------------------------
 
-SESSION_KEY = "signed_in"
-_NOTICE_KEY = "sign_in_notice"
 _USER: ContextVar[User | None] = ContextVar("signed_in_user", default=None)
-
-
-def single_sign_on() -> bool:
-    """Whether an identity provider is configured ([auth] in .streamlit/secrets.toml)."""
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets file at all
-        return False
-
-
-def signed_in_user() -> User | None:
-    """The user this browser session is signed in as, checked against the database on
-    every run (a disabled account is signed out at once), or None."""
-    session = st.session_state.get(SESSION_KEY)
-    if session is None and not st.session_state.get("signed_out"):
-        session = _cookie_session()
-    if session is None and single_sign_on() and st.user.is_logged_in:
-        session = _single_sign_on_session()
-    if not isinstance(session, auth.Session):
-        return None
-    if session.expired():
-        _sign_out("Your session ended after a time without use. Sign in again.")
-        return None
-    user = auth.get_user(connection(), session.username)
-    if user is None or not user.enabled:
-        _sign_out("Your account is disabled. Ask the chair or secretariat.")
-        return None
-    session.touch()
-    return user
-
-
-def _cookie_session() -> auth.Session | None:
-    """The session a reload or a new tab carries in its signed cookie."""
-    token = st.context.cookies.get(auth.COOKIE)
-    if not token:
-        return None
-    session = auth.session_from_token(auth.cookie_secret(connection()), token)
-    if session is not None:
-        st.session_state[SESSION_KEY] = session
-    return session
-
-
-def _start_session(user: User) -> None:
-    """Signed in: remember it in this browser session and, by a signed cookie, in the
-    browser (written by write_session_cookie on the next run)."""
-    session = auth.Session(user.username)
-    st.session_state[SESSION_KEY] = session
-    st.session_state.pop("signed_out", None)
-    st.session_state["cookie_to_write"] = auth.session_token(
-        auth.cookie_secret(connection()), session
-    )
-
-
-def write_session_cookie() -> None:
-    """Write (or, after signing out, clear) the session cookie in the browser, once."""
-    token = st.session_state.pop("cookie_to_write", None)
-    if token is None:
-        return
-    age = int(auth.SESSION_LIMIT.total_seconds()) if token else 0
-    st.html(
-        "<script>document.cookie = "
-        f"'{auth.COOKIE}={token}; path=/; max-age={age}; SameSite=Strict'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
-
-
-def _single_sign_on_session() -> auth.Session | None:
-    claimed = st.user.get("email")
-    email = claimed if isinstance(claimed, str) else None
-    if st.session_state.get("sso_refused") == (email or ""):
-        return None  # refused once this session (and audited): not again on every rerun
-    try:
-        user = auth.sign_in_by_email(connection(), email)
-    except NotAllowed as refused:
-        st.session_state["sso_refused"] = email or ""
-        st.session_state[_NOTICE_KEY] = str(refused)
-        return None
-    _start_session(user)
-    session: auth.Session = st.session_state[SESSION_KEY]
-    return session
-
-
-def _sign_out(notice: str | None = None) -> None:
-    st.session_state.pop(SESSION_KEY, None)
-    st.session_state["signed_out"] = True  # the cookie this session opened with no longer counts
-    st.session_state["cookie_to_write"] = ""  # and is cleared in the browser
-    if notice:
-        st.session_state[_NOTICE_KEY] = notice
-
-
-def sign_out() -> None:
-    """Forget the session (and the identity provider's, with single sign-on)."""
-    _sign_out("You are signed out.")
-    if single_sign_on() and st.user.is_logged_in:
-        st.logout()
 
 
 def current_user() -> User:
@@ -258,70 +154,7 @@ def require_permission(permission: str) -> User:
     return user
 
 
-def sign_in_page() -> None:
-    """The only thing shown until someone signs in. The URL is kept, so a shared link opens
-    its page after signing in."""
-    connection()  # a database that cannot be opened is said plainly, not under a dead form
-    st.title("Sign in")
-    st.text("The tracker holds OFFICIAL information: sign in to see it.")
-    notice = st.session_state.pop(_NOTICE_KEY, None)
-    if notice:
-        st.warning(notice)
-    if single_sign_on():
-        if st.user.is_logged_in:
-            st.button("Sign out of your organisation account", on_click=st.logout)
-        else:
-            st.button("Sign in with your organisation account", type="primary", on_click=st.login)
-        st.subheader("Or with a tracker account")
-    with st.form("sign_in", enter_to_submit=True):
-        username = st.text_input("Username", key="sign_in_username", autocomplete="username")
-        password = st.text_input(
-            "Password", type="password", key="sign_in_password", autocomplete="current-password"
-        )
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        try:
-            user = auth.sign_in(connection(), username, password)
-        except NotAllowed as refused:
-            st.error(str(refused))
-        else:
-            _start_session(user)
-            st.rerun()
-    _demo_accounts()
-
-
-def _demo_accounts() -> None:
-    demo = [u for u in auth.list_users(connection()) if u.illustrative and u.enabled]
-    if demo:
-        st.info(
-            "**Demo accounts (illustrative data only; a real installation has none):**\n\n"
-            + "\n".join(
-                f"- {u.role}: username `{u.username}`, password `{seed.DEMO_PASSWORDS[u.role]}`"
-                for u in demo
-                if u.role in seed.DEMO_PASSWORDS
-            )
-        )
-
-
-def sidebar_account(user: User) -> None:
-    with st.sidebar:
-        st.text(f"Signed in as {user.label}")
-        st.button("Sign out", key="sign_out", on_click=sign_out)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Show a domain error as its sentence, never a traceback."""
-    try:
-        yield
-    except TrackerError as error:
-        st.error(str(error))
-
-
 # --- Pages ----------------------------------------------------------------------------
-
-# Pages that read the shared filters; the others do not.
-FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue"})
 
 # (script, title, URL, the permission needed to open it: None for every signed-in user)
 PAGES = (
@@ -364,15 +197,6 @@ def visible_pages(user: User, registered: list[Any]) -> list[Any]:
     ]
 
 
-def sidebar_navigation(user: User, registered: list[Any]) -> None:
-    """The links to the pages this user may open, then who they are. (The pages registered
-    this run are linked, not new ones: making a page resolves its script's path.)"""
-    with st.sidebar:
-        for page in visible_pages(user, registered):
-            st.page_link(page)
-    sidebar_account(user)
-
-
 def run_framed(page: Any, user: User) -> None:
     """Run the chosen page inside dashboard.py for the signed-in user (see
     require_dashboard)."""
@@ -398,32 +222,6 @@ def require_dashboard() -> None:
 # --- Shared filters -------------------------------------------------------------------
 
 
-def sidebar_filters() -> views.Filters:
-    """The shared filters in the sidebar, each bound to the URL so a view can be shared."""
-    offered = filter_choices()
-    with st.sidebar:
-        st.header("Filters")
-        for key in FILTER_KEYS:
-            options = offered.get(key, [])
-            st.selectbox(
-                key.capitalize(),
-                options,
-                index=None,
-                key=key,
-                placeholder="All",
-                bind="query-params",
-            )
-        st.date_input(
-            "As at",
-            value=views.london_today(),
-            key="as_at",
-            format="DD/MM/YYYY",
-            bind="query-params",
-            help="Every number respects this date.",
-        )
-    return current_filters()
-
-
 def current_filters() -> views.Filters:
     """The filters as the sidebar set them this run (defaults when it was not drawn)."""
     chosen = {k: st.session_state.get(k) for k in FILTER_KEYS}
@@ -431,17 +229,6 @@ def current_filters() -> views.Filters:
     if not isinstance(as_at, dt.date):
         as_at = views.london_today()
     return views.Filters(**chosen, as_at=as_at)
-
-
-def illustrative_banner() -> None:
-    """Say plainly when what is shown includes made-up demo data."""
-    found = query("illustrative_batches")
-    if len(found) and int(found["batches"].iloc[0]):
-        st.warning(
-            "This database holds **illustrative demo data**: meetings, leads, dates and "
-            "updates beyond the source letter are invented to show how the tracker works.",
-            icon="⚠️",
-        )
 
 
 # --- Rendering helpers ----------------------------------------------------------------
@@ -670,7 +457,7 @@ def labelled_text(label: str, text: Any) -> None:
 # --- Meetings -------------------------------------------------------------------------
 
 
-def _asked_for(asked: str, label: str, key: str, place: Any) -> bool:
+def asked_for(asked: str, label: str, key: str, place: Any) -> bool:
     """Whether this session asked for the file `asked` names; if not, a button (in place)
     that asks. A file made on a download's own click is deleted by Streamlit once two other
     script runs end, so a slow file is made on a click of this, then downloaded."""
@@ -680,190 +467,11 @@ def _asked_for(asked: str, label: str, key: str, place: Any) -> bool:
     return False
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _pack(path: str, meeting_id: str, fmt: str) -> bytes:
-    return packs.build(_connection(path), meeting_id, fmt)
-
-
-def pack_downloads(meeting_id: str) -> None:
-    """The board pack for a meeting, one format at a time: 'Prepare' makes it (the PDF takes
-    a few seconds of Chromium; once made it is shared until the data changes), then it
-    downloads. (Not made on the download's click: Streamlit deletes a file made then once
-    two other script runs end, so with many people on the dashboard the download fails.)
-    Each download is in the audit trail."""
-    user, path = current_user(), str(store.db_path())
-    for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
-        label, asked = f"Prepare the {fmt.upper()} pack", f"pack {meeting_id} {fmt}"
-        if not _asked_for(asked, label, f"prepare_pack_{fmt}", column):
-            continue
-        with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
-            data = _pack(path, meeting_id, fmt)
-        column.download_button(
-            f"Board pack ({fmt.upper()})",
-            data,
-            file_name=packs.file_name(meeting_id, fmt),
-            mime=packs.MEDIA_TYPES[fmt],
-            key=f"pack_{fmt}",
-            on_click=record_export,
-            args=(user, meeting_id, f"board pack ({fmt})"),
-        )
-
-
 def record_export(user: User, target: str, what: str) -> None:
     audit.record_alone(connection(), user.username, "export", target, "success", what)
 
 
-# --- Upload ---------------------------------------------------------------------------
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# Templates of up to this many rows are built with the page (cached); a bigger one (the
-# chair's template of every open recommendation, at national scale) when asked for.
-EAGER_TEMPLATE_ROWS = 1_000
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _template_files(path: str, kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
-    rows = None
-    if kind == "updates":
-        rows = store.run_query(_connection(path), "upload_template_rows", lead=lead, today=today)
-    return upload_templates.template_files(kind, rows, lead)
-
-
-def template_downloads(kind: str, lead: str | None) -> None:
-    """One download button per template format. (The files are built in the page run, not
-    when the button is clicked: Streamlit deletes a file built on the click once two other
-    script runs have ended, so with many people on the dashboard such a download fails.)"""
-    today, path = views.london_today(), str(store.db_path())
-    if kind == "updates":
-        summary = query("upload_template_summary", lead=lead, today=today).iloc[0]
-        held, asked = int(summary["recommendations"]), f"prepared {lead} {today}"
-        if held > EAGER_TEMPLATE_ROWS and not st.session_state.get(asked):
-            st.caption(f"The template holds {held:,} open recommendations.")
-            _asked_for(asked, "Prepare the templates", "prepare_templates", st)
-            return
-    files = _template_files(path, kind, lead, today)
-    for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
-        column.download_button(
-            f"Download {name}",
-            data,
-            file_name=name,
-            mime="text/csv" if name.endswith(".csv") else XLSX_MIME,
-            key=f"template_{name.rsplit('.', 1)[-1]}",
-            on_click="ignore",
-        )
-
-
-def show_check(kind: str, result: ImportResult) -> None:
-    """The outcome of a dry run: errors, warnings apart, and the preview of what would be
-    written, marking the rows that change a status."""
-    if result.errors:
-        st.error(
-            f"{len(result.errors)} problem(s): nothing can be written until they are "
-            "fixed. Fix the file and upload it again."
-        )
-        table(views.problems_table(result.errors), key="upload_errors")
-    else:
-        st.success(f"The file is valid: {result.rows} row(s) ready to commit.")
-    if result.warnings:
-        st.warning(f"{len(result.warnings)} warning(s): these do not stop the import.")
-        table(views.problems_table(result.warnings), key="upload_warnings")
-    shown = result.preview
-    rec_ids = [] if shown is None or "rec_id" not in shown else shown["rec_id"].dropna().tolist()
-    preview = views.upload_preview(kind, shown, query("current_positions", rec_ids=rec_ids))
-    if len(preview):
-        changing = views.status_changes_count(preview)
-        st.subheader(f"Preview of what would be written ({changing} status change(s))")
-        table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
-
-
-def upload_flow(kind: str, file_name: str, data: bytes, user: User) -> None:
-    """Check the file as this user would import it and offer one commit; once it is
-    committed, say so rather than checking it again against the data it has just changed."""
-    committed = st.session_state.get("committed_sha") == hashlib.sha256(data).hexdigest()
-    result = None if committed else check_upload(kind, file_name, data, user)
-    if result is not None:
-        show_check(kind, result)
-    st.header("3. Commit")
-    commit_button(kind, file_name, data, user, result)
-
-
-def commit_button(
-    kind: str, file_name: str, data: bytes, user: User, result: ImportResult | None
-) -> None:
-    """One button that writes the file once: it is disabled while the file has errors,
-    and after the file was committed."""
-    sha = hashlib.sha256(data).hexdigest()
-    done = st.session_state.get("committed_sha") == sha
-    st.button(
-        "Commit",
-        type="primary",
-        key="commit",
-        on_click=_commit,
-        args=(kind, file_name, data, user, sha),
-        disabled=done or result is None or bool(result.errors),
-    )
-    outcome = st.session_state.get("commit_outcome")
-    if outcome:
-        (st.success if outcome[0] == "committed" else st.warning)(outcome[1])
-
-
-def _commit(kind: str, file_name: str, data: bytes, user: User, sha: str) -> None:
-    if st.session_state.get("committed_sha") == sha:  # a second click on the same file
-        return
-    st.session_state["committed_sha"] = sha
-    try:
-        result = commit_upload(kind, file_name, data, user)
-    except TrackerError as error:
-        st.session_state["committed_sha"] = None
-        st.session_state["commit_outcome"] = ("error", str(error))
-        return
-    st.session_state["commit_outcome"] = (
-        result.status,
-        views.commit_message(result.status, result.batch_id, result.rows, result.inserted),
-    )
-
-
-def undo_controls(history: pd.DataFrame, user: User) -> None:
-    """Choose a committed upload and undo it (recorded; nothing is deleted)."""
-    batches = views.undoable_batches(history)
-    if not batches:
-        st.text("No committed uploads to undo.")
-        return
-    chosen = st.selectbox(
-        "Upload to undo",
-        list(batches),
-        format_func=lambda batch: batches.get(batch, str(batch)),
-        index=None,
-        key="undo_batch",
-        placeholder="Choose a batch",
-    )
-    st.button(
-        "Undo this upload",
-        key="undo",
-        on_click=_undo,
-        args=(chosen, user),
-        disabled=chosen is None,
-    )
-    outcome = st.session_state.pop("undo_outcome", None)
-    if outcome:
-        (st.success if outcome[0] == "ok" else st.error)(outcome[1])
-
-
-def _undo(batch_id: int | None, user: User) -> None:
-    if batch_id is None:
-        return
-    try:
-        undo_batch(batch_id, user)
-    except TrackerError as error:
-        st.session_state["undo_outcome"] = ("error", str(error))
-        return
-    st.session_state["undo_batch"] = None
-    st.session_state["undo_outcome"] = (
-        "ok",
-        f"Batch {batch_id} is undone; every page now shows the data without it.",
-    )
+# --- Choices kept in the URL --------------------------------------------------------
 
 
 def url_choice(

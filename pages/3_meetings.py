@@ -4,7 +4,38 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import views, web
+from cjb_tracker import packs, store, views, web
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def board_pack(path: str, meeting_id: str, fmt: str) -> bytes:
+    """The pack of the database at `path` (cleared with web.clear_caches)."""
+    return packs.build(web.connection(), meeting_id, fmt)
+
+
+def pack_downloads(meeting_id: str) -> None:
+    """The board pack for a meeting, one format at a time: 'Prepare' makes it (the PDF takes
+    a few seconds of Chromium; once made it is shared until the data changes), then it
+    downloads. (Not made on the download's click: Streamlit deletes a file made then once
+    two other script runs end, so with many people on the dashboard the download fails.)
+    Each download is in the audit trail."""
+    user, path = web.current_user(), str(store.db_path())
+    for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
+        label, asked = f"Prepare the {fmt.upper()} pack", f"pack {meeting_id} {fmt}"
+        if not web.asked_for(asked, label, f"prepare_pack_{fmt}", column):
+            continue
+        with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
+            data = board_pack(path, meeting_id, fmt)
+        column.download_button(
+            f"Board pack ({fmt.upper()})",
+            data,
+            file_name=packs.file_name(meeting_id, fmt),
+            mime=packs.MEDIA_TYPES[fmt],
+            key=f"pack_{fmt}",
+            on_click=web.record_export,
+            args=(user, meeting_id, f"board pack ({fmt})"),
+        )
+
 
 web.require_dashboard()
 
@@ -17,9 +48,12 @@ if default is None:
     st.info("No meetings yet. Upload a meetings file on the Upload page.")
     st.stop()
 meeting_id = web.url_choice("Meeting", list(labels), "meeting", labels, default=default)
+if meeting_id is None:
+    st.info("Choose a meeting.")
+    st.stop()
 st.caption(views.previous_meeting_text(meetings, meeting_id) + " Filters other than 'as at' apply.")
 st.caption("Board pack for this meeting (every recommendation the body follows; no filters):")
-web.pack_downloads(meeting_id)
+pack_downloads(meeting_id)
 
 changes = web.meeting_changes(meeting_id, filters.selection())
 by_kind = views.changes_by_kind(changes)

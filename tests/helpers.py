@@ -36,9 +36,7 @@ def add_test_accounts(con: duckdb.DuckDBPyConnection) -> None:
 def sign_in(at: Any, role: str = "chair") -> Any:
     """Start an AppTest session signed in as the test account of this role (the session
     the sign-in page would have made); the account must be in the database."""
-    from cjb_tracker import web
-
-    at.session_state[web.SESSION_KEY] = auth.Session(role)
+    at.session_state[auth.SESSION_KEY] = auth.Session(role)
     return at
 
 

@@ -11,7 +11,7 @@ import pytest
 from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import ingest, store, views
+from cjb_tracker import ingest, store, upload_templates, views
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
@@ -381,9 +381,7 @@ def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
 def test_a_big_template_is_built_when_asked_for(
     dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cjb_tracker import web
-
-    monkeypatch.setattr(web, "EAGER_TEMPLATE_ROWS", 5)  # the chair's template holds 12
+    monkeypatch.setattr(upload_templates, "EAGER_ROWS", 5)  # the chair's template holds 12
     at = open_page(UPLOAD)
     assert not at.get("download_button")
     assert "The template holds 12 open recommendations." in [c.value for c in at.caption]
