@@ -129,7 +129,7 @@ def decision_outcome() -> str | None:
     return outcome
 
 
-# --- Who the page runs for ---------------------------------------------------------
+# --- Who the page runs for ------------------------------------------------------------
 
 _USER: ContextVar[User | None] = ContextVar("signed_in_user", default=None)
 
@@ -454,7 +454,7 @@ def labelled_text(label: str, text: Any) -> None:
     st.text(text if isinstance(text, str) and text else views.NOT_SET)
 
 
-# --- Meetings -------------------------------------------------------------------------
+# --- Downloads ------------------------------------------------------------------------
 
 
 def asked_for(asked: str, label: str, key: str, place: Any) -> bool:
@@ -468,10 +468,11 @@ def asked_for(asked: str, label: str, key: str, place: Any) -> bool:
 
 
 def record_export(user: User, target: str, what: str) -> None:
+    """A download's on_click: the export in the audit trail."""
     audit.record_alone(connection(), user.username, "export", target, "success", what)
 
 
-# --- Choices kept in the URL --------------------------------------------------------
+# --- Choices kept in the URL ----------------------------------------------------------
 
 
 def url_choice(

@@ -312,7 +312,7 @@ def test_nobody_signed_in_sees_only_the_sign_in_form(dashboard_db: Path) -> None
 def test_an_idle_session_is_signed_out(dashboard_db: Path) -> None:
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     long_ago = datetime.now(UTC) - auth.IDLE_TIMEOUT - timedelta(minutes=1)
-    at.session_state["signed_in"] = auth.Session("chair", started=long_ago, last_seen=long_ago)
+    at.session_state[auth.SESSION_KEY] = auth.Session("chair", started=long_ago, last_seen=long_ago)
     at.run()
     assert [t.value for t in at.title] == ["Sign in"]
     assert any("session ended" in w.value for w in at.warning)
