@@ -402,3 +402,25 @@ def test_proposed_closures_carry_the_proposal(fixture_db: duckdb.DuckDBPyConnect
         fixture_db, "proposed_closures", "rec_id", "proposed_at", "narrative", "evidence"
     )  # fmt: skip
     assert found == [("RAPE1-R2", "CJB:2022-01-12", "Done", "Audit")]
+
+
+def test_decision_meetings_are_the_proposals_meeting_and_later_ones_of_its_body_held_by_today(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    later = b"body,date,title\nCJB,13/01/2099,Board meeting not yet held\n"
+    assert ingest.import_file(fixture_db, "meetings", "m.csv", later).status == "committed"
+    found = rows(fixture_db, "decision_meetings", "meeting_id", proposed_at="CJB:2021-10-13")
+    assert found == [("CJB:2022-01-12",), ("CJB:2021-10-13",)]  # not 2099, not RASSO's
+    assert rows(
+        fixture_db, "decision_meetings", "meeting_id", proposed_at="RASSO-STRATEGIC:2021-09-08"
+    ) == [("RASSO-STRATEGIC:2021-09-08",)]
+
+
+def test_undo_blockers_are_the_later_batches_using_what_only_this_batch_added(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    meetings_batch, july, october = 3, 5, 6  # the fixture's meetings.csv and its two updates
+    assert rows(fixture_db, "undo_blockers", batch_id=meetings_batch) == [(july,), (october,)]
+    assert rows(fixture_db, "undo_blockers", batch_id=october) == []  # nothing uses its rows
+    ingest.undo_batch(fixture_db, october, "chair")
+    assert rows(fixture_db, "undo_blockers", batch_id=meetings_batch) == [(july,)]
