@@ -113,19 +113,26 @@ _DECISION_KEY = "decision_outcome"
 
 def record_decision(
     rec_id: str, meeting_id: str, accepted: bool, minute: str, reason: str, user: User
-) -> None:
-    """Record the Board's decision on a proposed closure, then run the page again: the
-    closure leaves the list, and what was recorded is said once (decision_outcome)."""
+) -> bool:
+    """Record the Board's decision on a proposed closure: called by the decision form's
+    on_click, so the page then runs with the closure gone from its list. What was recorded,
+    or why it was not, is said once by decision_outcome. Whether it was recorded."""
     decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
-    batch_id = decisions.decide(connection(), user, decision)
+    try:
+        batch_id = decisions.decide(connection(), user, decision)
+    except TrackerError as refused:
+        st.session_state[_DECISION_KEY] = ("error", str(refused))
+        return False
     clear_caches()
-    st.session_state[_DECISION_KEY] = views.decision_message(rec_id, batch_id, accepted)
-    st.rerun()
+    message = views.decision_message(rec_id, batch_id, accepted)
+    st.session_state[_DECISION_KEY] = ("success", message)
+    return True
 
 
-def decision_outcome() -> str | None:
-    """What the last decision recorded in this session was, once."""
-    outcome: str | None = st.session_state.pop(_DECISION_KEY, None)
+def decision_outcome() -> tuple[str, str] | None:
+    """What the last decision form in this session led to, once: ("success", what was
+    recorded) or ("error", why nothing was)."""
+    outcome: tuple[str, str] | None = st.session_state.pop(_DECISION_KEY, None)
     return outcome
 
 

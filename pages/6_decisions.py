@@ -7,6 +7,21 @@ from __future__ import annotations
 import streamlit as st
 
 from cjb_tracker import views, web
+from cjb_tracker.auth import User
+
+FORM_FIELDS = ("decide_minute", "decide_reason")
+
+
+def record(rec_id: str, user: User) -> None:
+    """The form's on_click: the Board's decision as the form holds it. Once recorded, the
+    minute and reason are emptied for the next proposal; refused, they stay to be put right."""
+    state = st.session_state
+    accepted = str(state["decide_verdict"]).startswith("Accepted")
+    minute, reason = state["decide_minute"], state["decide_reason"]
+    if web.record_decision(rec_id, state["decide_meeting"], accepted, minute, reason, user):
+        for field in FORM_FIELDS:
+            state[field] = ""
+
 
 web.require_dashboard()
 user = web.require_permission("decide-closure")
@@ -17,8 +32,8 @@ st.caption(
     "it shows in the recommendation's history and can be undone from the Upload page."
 )
 outcome = web.decision_outcome()
-if outcome:
-    st.success(outcome)
+if outcome and outcome[0] == "success":
+    st.success(outcome[1])
 
 proposed = web.query("proposed_closures")
 st.header(f"Waiting for a decision ({len(proposed):,})")
@@ -42,20 +57,26 @@ if not meeting_labels:
         "be recorded once the meeting has taken place."
     )
     st.stop()
-with st.form("decision", clear_on_submit=True):
-    meeting_id = st.selectbox(
+with st.form("decision"):
+    st.selectbox(
         "Decided at the meeting",
         list(meeting_labels),
         format_func=meeting_labels.__getitem__,
         key="decide_meeting",
     )
-    verdict = st.radio(
+    st.radio(
         "The Board's decision",
         ["Accepted: the recommendation is complete", "Not accepted: back to In progress"],
         key="decide_verdict",
     )
-    minute = st.text_input("Minute reference (when accepted)", key="decide_minute")
-    reason = st.text_area("Reason (when not accepted)", key="decide_reason")
-    submitted = st.form_submit_button("Record the decision", type="primary")
-if submitted:
-    web.record_decision(rec_id, meeting_id, verdict.startswith("Accepted"), minute, reason, user)
+    st.text_input("Minute reference (when accepted)", key="decide_minute")
+    st.text_area("Reason (when not accepted)", key="decide_reason")
+    st.form_submit_button(
+        "Record the decision",
+        type="primary",
+        key="decide_submit",
+        on_click=record,
+        args=(rec_id, user),
+    )
+if outcome and outcome[0] == "error":
+    st.error(outcome[1])

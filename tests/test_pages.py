@@ -3,6 +3,7 @@ and the upload flow: a bad file writes nothing, a good one commits, undo restore
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -298,15 +299,36 @@ PROPOSAL = (
 )
 
 
-def test_the_decisions_page_lists_a_proposed_closure_with_the_meetings_that_may_decide_it(
-    dashboard_db: Path,
-) -> None:
-    con = store.connect(dashboard_db)
+def current_status(db: Path, rec_id: str) -> str:
+    con = store.connect(db)
+    try:
+        return str(
+            store.scalar(con, "select status from current_status where rec_id = ?", [rec_id])
+        )
+    finally:
+        con.close()
+
+
+def proposed_page(db: Path) -> AppTest:
+    """The decisions page with RAPE1-R3 proposed for closure at the 12 Jan 2022 meeting."""
+    con = store.connect(db)
     assert ingest.import_file(con, "updates", "p.csv", PROPOSAL, imported_by="t").status == (
         "committed"
     )
     con.close()
-    at = open_page(DECISIONS)
+    return open_page(DECISIONS)
+
+
+def record_the_decision(at: AppTest) -> AppTest:
+    at.button(key="decide_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_decisions_page_lists_a_proposed_closure_with_the_meetings_that_may_decide_it(
+    dashboard_db: Path,
+) -> None:
+    at = proposed_page(dashboard_db)
     assert at.header[0].value == "Waiting for a decision (1)"
     assert rec_ids(frame(at, "proposed_closures")) == ["RAPE1-R3"]
     assert [t.value for t in at.text][:2] == ["Withdrawal reasons now recorded.", "Audit Jan 2022"]
@@ -314,6 +336,39 @@ def test_the_decisions_page_lists_a_proposed_closure_with_the_meetings_that_may_
     assert list(at.selectbox(key="decide_meeting").options) == [
         "CJB · 12 Jan 2022 — Board meeting January 2022"
     ]
+
+
+def test_accepting_a_closure_needs_the_minute_and_then_completes_it(dashboard_db: Path) -> None:
+    at = record_the_decision(proposed_page(dashboard_db))  # accepted is chosen; no minute
+    assert [e.value for e in at.error] == [
+        "Give the minute reference of the Board's decision to accept."
+    ]
+    assert at.header[0].value == "Waiting for a decision (1)"
+    assert current_status(dashboard_db, "RAPE1-R3") == "Closure proposed"
+
+    at.text_input(key="decide_minute").input("CJB/2022/01/4")
+    at = record_the_decision(at)
+    [recorded] = [s.value for s in at.success]
+    assert re.fullmatch(
+        r"Recorded as batch \d+: the closure of RAPE1-R3 was accepted; it is Complete\.", recorded
+    )
+    assert at.header[0].value == "Waiting for a decision (0)"
+    assert not at.error
+    assert current_status(dashboard_db, "RAPE1-R3") == "Complete"
+    assert at.session_state["decide_minute"] == ""  # not carried to the next proposal
+
+
+def test_not_accepting_a_closure_needs_the_reason_and_then_reopens_it(dashboard_db: Path) -> None:
+    at = proposed_page(dashboard_db)
+    at.radio(key="decide_verdict").set_value("Not accepted: back to In progress")
+    at = record_the_decision(at)
+    assert [e.value for e in at.error] == ["Give the reason the Board did not accept the closure."]
+    assert current_status(dashboard_db, "RAPE1-R3") == "Closure proposed"
+
+    at.text_area(key="decide_reason").input("The audit covered one district only.")
+    at = record_the_decision(at)
+    assert [s.value for s in at.success][0].endswith("was not accepted; it is In progress.")
+    assert current_status(dashboard_db, "RAPE1-R3") == "In progress"
 
 
 # --- Upload ---------------------------------------------------------------------------
