@@ -209,6 +209,13 @@ def proposal_of(proposed: pd.DataFrame, rec_id: str) -> pd.Series:
     return proposed.loc[proposed["rec_id"] == rec_id].iloc[0]
 
 
+def verdict_label(accepted: bool) -> str:
+    """How the decision form offers the Board's two possible decisions."""
+    if accepted:
+        return "Accepted: the recommendation is complete"
+    return "Not accepted: back to In progress"
+
+
 def decision_message(rec_id: str, batch_id: int, accepted: bool) -> str:
     """What the chair is told once the Board's decision is recorded."""
     outcome = "accepted; it is Complete." if accepted else "not accepted; it is In progress."

@@ -3,9 +3,11 @@ The cached connection and query results (cleared when a commit, an undo or a dec
 changes the data), the user and the filters a page runs for, the frame dashboard.py runs it
 in, and the tables, pagers, charts and cards the pages draw.
 
-Signing in, the sidebar and the filters' widgets are dashboard.py's; what only one page
-draws (the upload steps, the board-pack downloads) is that page's. Only this module (plus
-dashboard.py and pages/) may import streamlit; import-linter checks it.
+Signing in, the sidebar and the filters' widgets are dashboard.py's; the widgets only one
+page draws (the upload steps, the board-pack downloads) are that page's, while what they
+read or write (the packs and templates, the checks, commits, undos and decisions) is here,
+with the caches it clears. Only this module (plus dashboard.py and pages/) may import
+streamlit; import-linter checks it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +28,9 @@ from cjb_tracker import (
     auth,
     decisions,
     ingest,
+    packs,
     store,
+    upload_templates,
     views,
 )
 from cjb_tracker.auth import User
@@ -79,8 +84,12 @@ def filter_choices() -> dict[str, list[str]]:
 
 def clear_caches() -> None:
     """Forget every cached result: called after a commit or an undo changes the data."""
-    st.cache_data.clear()  # the queries, the dry runs, and the files the pages make
+    _query.clear()
+    _dry_run.clear()
     _drawn.clear()
+    _choices.clear()
+    _pack.clear()
+    _template_files.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
@@ -111,22 +120,38 @@ def undo_batch(batch_id: int, user: User) -> None:
 _DECISION_KEY = "decision_outcome"
 
 
-def record_decision(
-    rec_id: str, meeting_id: str, accepted: bool, minute: str, reason: str, user: User
-) -> bool:
-    """Record the Board's decision on a proposed closure: called by the decision form's
-    on_click, so the page then runs with the closure gone from its list. What was recorded,
-    or why it was not, is said once by decision_outcome. Whether it was recorded."""
-    decision = decisions.Decision(rec_id, meeting_id, accepted, minute=minute, reason=reason)
+@dataclass(frozen=True)
+class DecisionForm:
+    """The keys of the decision form's widgets: the meeting, accepted or not (a bool), the
+    minute and the reason."""
+
+    meeting: str = "decide_meeting"
+    accepted: str = "decide_accepted"
+    minute: str = "decide_minute"
+    reason: str = "decide_reason"
+
+
+def record_decision(rec_id: str, user: User, form: DecisionForm) -> None:
+    """The decision form's on_click: record the Board's decision on the proposed closure
+    as the form holds it, so the page then runs with the closure gone from its list. Once
+    recorded, the minute and reason are emptied for the next proposal; refused, they stay
+    to be put right. What was recorded, or why not, is said once by decision_outcome."""
+    state = st.session_state
+    decision = decisions.Decision(
+        rec_id,
+        state[form.meeting],
+        bool(state[form.accepted]),
+        minute=state[form.minute],
+        reason=state[form.reason],
+    )
     try:
         batch_id = decisions.decide(connection(), user, decision)
     except TrackerError as refused:
-        st.session_state[_DECISION_KEY] = ("error", str(refused))
-        return False
+        state[_DECISION_KEY] = ("error", str(refused))
+        return
     clear_caches()
-    message = views.decision_message(rec_id, batch_id, accepted)
-    st.session_state[_DECISION_KEY] = ("success", message)
-    return True
+    state[_DECISION_KEY] = ("success", views.decision_message(rec_id, batch_id, decision.accepted))
+    state[form.minute] = state[form.reason] = ""
 
 
 def decision_outcome() -> tuple[str, str] | None:
@@ -472,6 +497,31 @@ def asked_for(asked: str, label: str, key: str, place: Any) -> bool:
         return True
     place.button(label, key=key, on_click=st.session_state.__setitem__, args=(asked, True))
     return False
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pack(path: str, meeting_id: str, fmt: str) -> bytes:
+    return packs.build(_connection(path), meeting_id, fmt)
+
+
+def board_pack(meeting_id: str, fmt: str) -> bytes:
+    """The board pack of a meeting in one format (packs.FORMATS), made once and shared
+    until the data changes: the PDF takes a few seconds of Chromium."""
+    return _pack(str(store.db_path()), meeting_id, fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _template_files(path: str, kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
+    rows = None
+    if kind == "updates":
+        rows = store.run_query(_connection(path), "upload_template_rows", lead=lead, today=today)
+    return upload_templates.template_files(kind, rows, lead)
+
+
+def template_files(kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
+    """{file name: bytes} of the upload templates of a kind (one lead's, or every open
+    recommendation), cached until the data changes."""
+    return _template_files(str(store.db_path()), kind, lead, today)
 
 
 def record_export(user: User, target: str, what: str) -> None:

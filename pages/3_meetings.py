@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import packs, store, views, web
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def board_pack(path: str, meeting_id: str, fmt: str) -> bytes:
-    """The pack of the database at `path` (cleared with web.clear_caches)."""
-    return packs.build(web.connection(), meeting_id, fmt)
+from cjb_tracker import packs, views, web
 
 
 def pack_downloads(meeting_id: str) -> None:
@@ -19,13 +13,13 @@ def pack_downloads(meeting_id: str) -> None:
     downloads. (Not made on the download's click: Streamlit deletes a file made then once
     two other script runs end, so with many people on the dashboard the download fails.)
     Each download is in the audit trail."""
-    user, path = web.current_user(), str(store.db_path())
+    user = web.current_user()
     for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
         label, asked = f"Prepare the {fmt.upper()} pack", f"pack {meeting_id} {fmt}"
         if not web.asked_for(asked, label, f"prepare_pack_{fmt}", column):
             continue
         with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
-            data = board_pack(path, meeting_id, fmt)
+            data = web.board_pack(meeting_id, fmt)
         column.download_button(
             f"Board pack ({fmt.upper()})",
             data,

@@ -3,26 +3,16 @@ and undo a committed upload."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import packs, store, upload_templates, views, web
+from cjb_tracker import packs, upload_templates, views, web
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def template_files(path: str, kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
-    """The template files for the database at `path` (cleared with web.clear_caches)."""
-    rows = None
-    if kind == "updates":
-        rows = store.run_query(web.connection(), "upload_template_rows", lead=lead, today=today)
-    return upload_templates.template_files(kind, rows, lead)
 
 
 def template_downloads(kind: str, lead: str | None) -> None:
@@ -39,7 +29,7 @@ def template_downloads(kind: str, lead: str | None) -> None:
             st.caption(f"The template holds {held:,} open recommendations.")
             web.asked_for(asked, "Prepare the templates", "prepare_templates", st)
             return
-    files = template_files(str(store.db_path()), kind, lead, today)
+    files = web.template_files(kind, lead, today)
     for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
         column.download_button(
             f"Download {name}",

@@ -7,21 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from cjb_tracker import views, web
-from cjb_tracker.auth import User
 
-FORM_FIELDS = ("decide_minute", "decide_reason")
-
-
-def record(rec_id: str, user: User) -> None:
-    """The form's on_click: the Board's decision as the form holds it. Once recorded, the
-    minute and reason are emptied for the next proposal; refused, they stay to be put right."""
-    state = st.session_state
-    accepted = str(state["decide_verdict"]).startswith("Accepted")
-    minute, reason = state["decide_minute"], state["decide_reason"]
-    if web.record_decision(rec_id, state["decide_meeting"], accepted, minute, reason, user):
-        for field in FORM_FIELDS:
-            state[field] = ""
-
+FORM = web.DecisionForm()
 
 web.require_dashboard()
 user = web.require_permission("decide-closure")
@@ -62,21 +49,22 @@ with st.form("decision"):
         "Decided at the meeting",
         list(meeting_labels),
         format_func=meeting_labels.__getitem__,
-        key="decide_meeting",
+        key=FORM.meeting,
     )
     st.radio(
         "The Board's decision",
-        ["Accepted: the recommendation is complete", "Not accepted: back to In progress"],
-        key="decide_verdict",
+        [True, False],
+        format_func=views.verdict_label,
+        key=FORM.accepted,
     )
-    st.text_input("Minute reference (when accepted)", key="decide_minute")
-    st.text_area("Reason (when not accepted)", key="decide_reason")
+    st.text_input("Minute reference (when accepted)", key=FORM.minute)
+    st.text_area("Reason (when not accepted)", key=FORM.reason)
     st.form_submit_button(
         "Record the decision",
         type="primary",
         key="decide_submit",
-        on_click=record,
-        args=(rec_id, user),
+        on_click=web.record_decision,
+        args=(rec_id, user, FORM),
     )
 if outcome and outcome[0] == "error":
     st.error(outcome[1])

@@ -360,7 +360,7 @@ def test_accepting_a_closure_needs_the_minute_and_then_completes_it(dashboard_db
 
 def test_not_accepting_a_closure_needs_the_reason_and_then_reopens_it(dashboard_db: Path) -> None:
     at = proposed_page(dashboard_db)
-    at.radio(key="decide_verdict").set_value("Not accepted: back to In progress")
+    at.radio(key="decide_accepted").set_value(False)
     at = record_the_decision(at)
     assert [e.value for e in at.error] == ["Give the reason the Board did not accept the closure."]
     assert current_status(dashboard_db, "RAPE1-R3") == "Closure proposed"
