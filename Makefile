@@ -5,8 +5,11 @@ DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
 
 .PHONY: run test check bench load demo clean
 
+# Before DuckDB itself changes version, the database is exported with the DuckDB still
+# installed (the new one may not read its file): cjb_tracker/engine.py; migrate rebuilds it.
 $(VENV): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db $(DB)
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)
@@ -15,6 +18,7 @@ $(DB): | $(VENV)
 	$(PY) -m cjb_tracker init --demo --db $(DB)
 
 run: $(VENV) $(DB)
+	$(PY) -m cjb_tracker migrate --db $(DB) --by "make run"
 	CJB_TRACKER_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
 
 load: $(VENV)
@@ -37,6 +41,7 @@ check: $(VENV)
 bench: $(VENV)
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.pages
+	$(PY) -m benchmarks.migrate
 
 clean:
 	rm -rf .venv build *.egg-info

@@ -18,6 +18,7 @@ ACTIONS = (
     "closure-decision",
     "export",
     "user",
+    "migrate",
 )
 
 

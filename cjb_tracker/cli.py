@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import audit, auth, decisions, ingest, packs, seed, store
+from cjb_tracker import audit, auth, decisions, ingest, migrate, packs, seed, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="load a backup folder into a new database")
     restore.add_argument("directory", type=Path)
     _add_db(restore)
+    _add_by(restore)
 
     export = commands.add_parser("export", help="write a meeting's board pack")
     exports = export.add_subparsers(dest="export_kind", required=True)
@@ -71,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     verdict.add_argument("--reject", metavar="REASON", help="not accepted, with the reason")
     _add_db(decide)
     _add_by(decide)
+
+    migrate = commands.add_parser(
+        "migrate", help="upgrade a database made by an earlier version, keeping every record"
+    )
+    _add_db(migrate)
+    _add_by(migrate)
+    migrate.add_argument(
+        "--dry-run", action="store_true", help="say what would be done; change nothing"
+    )
 
     _add_user_commands(commands)
     return parser
@@ -131,7 +141,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"cjb-tracker: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "restore":
-        return _restore(path, args.directory)
+        return _restore(path, args.directory, _who(args.by))
+    if args.command == "migrate":
+        return _migrate(path, _who(args.by), args.dry_run)
     if not path.exists():
         raise TrackerError(f"There is no database at {path}. Create it with: cjb-tracker init")
     # A file of another schema version can still be backed up; nothing else may touch it.
@@ -217,10 +229,44 @@ def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Pa
     print(f"Wrote the {fmt.upper()} board pack for {meeting_id} to {out} ({len(data):,} bytes).")
 
 
-def _restore(path: Path, directory: Path) -> int:
+def _migrate(path: Path, by: str, dry_run: bool) -> int:
+    outcome = migrate.migrate(path, by=by, dry_run=dry_run)
+    if outcome.engine:
+        print(outcome.engine)
+        if dry_run:
+            print("Nothing was changed (dry run).")
+            return EXIT_DONE
+    now = f"schema {outcome.found}"
+    if not outcome.todo:
+        print(f"{path} is up to date ({now}); nothing to do.")
+        return EXIT_DONE
+    listed = "".join(f"\n  {step.label}" for step in outcome.todo)
+    if dry_run:
+        print(
+            f"{path} is at {now}; this version uses schema {store.SCHEMA_VERSION}. "
+            f"cjb-tracker migrate would back it up next to it, then apply:{listed}\n"
+            "then make every view again, rebuild the derived tables, and check that every "
+            "table and view holds what it held. Nothing was changed (dry run)."
+        )
+        return EXIT_DONE
+    print(
+        f"Backed up {path} to {outcome.backup} (checked: it reads back the same).\n"
+        f"Applied, in one transaction:{listed}\n"
+        f"Checked {outcome.checked} tables and views: every row is still there.\n"
+        f"{path} is now at schema {store.SCHEMA_VERSION} ({outcome.seconds:.1f} s)."
+    )
+    return EXIT_DONE
+
+
+def _restore(path: Path, directory: Path, by: str) -> int:
     with _new_database(path, f"{path} already exists; restore into a new file (--db).") as con:
-        store.restore(con, directory)
-    print(f"Restored {directory} into {path}.")
+        found = migrate.restore(con, directory, by=by)
+    upgraded = (
+        f" It was a backup of schema {found}, upgraded to schema {store.SCHEMA_VERSION}."
+        if found != store.SCHEMA_VERSION
+        else ""
+    )
+    print(f"Restored {directory} into {path}.{upgraded}")
     return EXIT_DONE
 
 

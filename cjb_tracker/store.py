@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import re
 import secrets
@@ -14,13 +15,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cjb_tracker import engine
 from cjb_tracker.errors import DatabaseInUse, NotAllowed, TrackerError
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
-# The schema this code reads and writes (schema_version in queries/schema.sql).
-SCHEMA_VERSION = 3
+# The schema this code reads and writes (schema_version in queries/schema.sql); a database of
+# an earlier one is upgraded by cjb_tracker.migrate (queries/migrations/).
+SCHEMA_VERSION = 4
+FIRST_RELEASED_SCHEMA = 3  # release 0.1.0's: the oldest a Board may hold, the migrations' baseline
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 _COPY = re.compile(r"COPY (\w+) FROM '[^']*?([\w.]+\.parquet)'")
@@ -39,14 +43,22 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
     target = db_path(path)
     try:
         con = duckdb.connect(str(target))
-    except duckdb.IOException as error:
-        raise _explain_open_failure(target, error) from error
+    except (duckdb.IOException, duckdb.SerializationException) as error:
+        raise explain_open_failure(target, error) from error
     con.execute("set TimeZone = 'Europe/London'")
     return con
 
 
-def _explain_open_failure(target: Path, error: duckdb.IOException) -> TrackerError:
+def explain_open_failure(target: Path, error: duckdb.Error) -> TrackerError:
     text = str(error)
+    if engine.UNREADABLE_FORMAT.search(text) and target.is_file():
+        writer = engine.written_by(target) or "another version"
+        return TrackerError(
+            f"The database {target} was written by DuckDB {writer}, which this version's "
+            f"DuckDB ({duckdb.__version__}) cannot open. Nothing was changed. Run: cjb-tracker "
+            f"migrate --db {target} (make run does it): it rebuilds the file from the export "
+            "that make writes before it changes DuckDB."
+        )
     if "lock" not in text.lower():
         return TrackerError(f"The database {target} could not be opened: {text.splitlines()[0]}")
     found = _LOCK_PID.search(text)
@@ -69,15 +81,31 @@ def open_tracker(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyC
 
 
 def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Refuse, with what to do, a database made by another version of the tracker."""
+    """Refuse, with what to do, a database of another schema: an earlier one is upgraded by
+    `cjb-tracker migrate`; a later one is never read by this code (no downgrade)."""
     found = schema_version(con)
     if found == SCHEMA_VERSION:
         return
-    made_by = "an earlier" if found is None or found < SCHEMA_VERSION else "a later"
+    if found is not None and found > SCHEMA_VERSION:
+        raise newer_schema(path, found)
+    if found is None or found < FIRST_RELEASED_SCHEMA:
+        raise TrackerError(
+            f"The database {path} was made by a test version of the tracker from before "
+            f"release 0.1.0 (schema {found or 1}), which cannot be upgraded. Keep the file; "
+            "demo data can be rebuilt with 'make demo'."
+        )
     raise TrackerError(
-        f"The database {path} was made by {made_by} version of the tracker (schema "
-        f"{found or 1}; this version reads schema {SCHEMA_VERSION}). Keep the file, and run "
-        "the version that made it; demo data can be rebuilt with 'make demo'."
+        f"The database {path} was made by an earlier version of the tracker (schema "
+        f"{found or 1}; this version uses schema {SCHEMA_VERSION}). Upgrade it, keeping every "
+        f"record, with: cjb-tracker migrate --db {path} (make run does it for you)."
+    )
+
+
+def newer_schema(path: Path, found: int) -> TrackerError:
+    return TrackerError(
+        f"The database {path} was made by a later version of the tracker (schema {found}; "
+        f"this version uses schema {SCHEMA_VERSION}). It was left as it is: run the version "
+        "that made it (an upgrade is never undone by an older version)."
     )
 
 
@@ -107,12 +135,30 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise NotAllowed("The database already holds a tracker; it was left as it is.")
     with transaction(con) as cur:
         cur.execute(load_query("schema"))
+        cur.execute(
+            "insert into schema_migrations (version, name, applied_by, app_version, how)"
+            " select version, 'new database', ?, ?, 'created' from schema_version",
+            [_login_name(), _app_version()],
+        )
         # The key that signs session cookies (auth.cookie_secret), made now rather than by
         # the first sign-in: thirty people signing in at once would each try to make it.
         cur.execute(
             "insert into server_secrets (name, value) values ('session-cookie', ?)",
             [secrets.token_hex(32)],
         )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _app_version() -> str:
+    from cjb_tracker import __version__
+
+    return __version__
 
 
 @functools.cache
@@ -197,30 +243,19 @@ def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
 
 
 def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
-    """Load a backup into an empty database: our schema first (DuckDB's own export puts
-    macros and views in an order it cannot re-import), then the backup's rows and the
-    sequences where they stood."""
+    """Load a backup of this schema version into an empty database: our schema first
+    (DuckDB's own export puts macros and views in an order it cannot re-import), then the
+    backup's rows and the sequences where they stood. (A backup of an earlier version goes
+    through cjb_tracker.migrate.restore.)"""
     exported = directory / "schema.sql"
     if not exported.is_file() or not (directory / "load.sql").is_file():
         raise TrackerError(f"{directory} does not hold a backup (no schema.sql and load.sql).")
     create_schema(con)
     with transaction(con) as cur:
         # The backup carries its own copies of these.
-        cur.execute("delete from statuses")
-        cur.execute("delete from schema_version")
-        cur.execute("delete from server_secrets")
-        # The backup folder may have moved since it was written: read each file from here.
-        for table, file_name in _COPY.findall((directory / "load.sql").read_text("utf-8")):
-            try:
-                cur.execute(
-                    f"copy {table} from '{_quoted_path(directory / file_name)}' (format parquet)"
-                )
-            except duckdb.Error as error:
-                raise TrackerError(
-                    f"{directory} does not fit this version of the tracker ({table}: "
-                    f"{str(error).splitlines()[0]}); restore it with the version that made "
-                    "it. Nothing was restored."
-                ) from error
+        for table in ("statuses", "schema_version", "schema_migrations", "server_secrets"):
+            cur.execute(f"delete from {table}")
+        copy_backup_rows(cur, directory)
         for match in _SEQUENCE.finditer(exported.read_text(encoding="utf-8")):
             cur.execute(f"drop sequence {match.group(1)}")
             cur.execute(match.group(0))
@@ -230,6 +265,26 @@ def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
                 "with that version. Nothing was restored."
             )
     con.execute("checkpoint")
+
+
+def backup_files(directory: Path) -> list[tuple[str, Path]]:
+    """Each table of a backup folder and its Parquet file (read from here: the folder may
+    have moved since it was written)."""
+    load = (directory / "load.sql").read_text(encoding="utf-8")
+    return [(table, directory / file_name) for table, file_name in _COPY.findall(load)]
+
+
+def copy_backup_rows(cur: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    """Every row of a backup folder into the tables of the same names."""
+    for table, parquet in backup_files(directory):
+        try:
+            cur.execute(f"copy {table} from '{_quoted_path(parquet)}' (format parquet)")
+        except duckdb.Error as error:
+            raise TrackerError(
+                f"{directory} does not fit this version of the tracker ({table}: "
+                f"{str(error).splitlines()[0]}); restore it with the version that made "
+                "it. Nothing was restored."
+            ) from error
 
 
 def _quoted_path(path: Path) -> str:

@@ -457,6 +457,18 @@ create table server_secrets (
 );
 
 -- Which version of this schema the file holds (cjb_tracker.store.SCHEMA_VERSION): a file made
--- by another version is refused with a sentence rather than half-read.
+-- by an earlier version is upgraded by `cjb-tracker migrate`; one made by a later version is
+-- refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (3);
+insert into schema_version values (4);
+
+-- The schema's history: each version's step, when, by whom and by which release
+-- (queries/migrations/; how: 'migrated' by cjb-tracker migrate, 'created' with the file).
+create table schema_migrations (
+    version integer primary key,
+    name varchar not null,
+    applied_at timestamptz not null default now(),
+    applied_by varchar not null,
+    app_version varchar not null,
+    how varchar not null check (how in ('created', 'migrated'))
+);
