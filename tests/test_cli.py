@@ -105,8 +105,9 @@ def test_a_database_held_by_another_process_is_named_plainly(cli_db: Path) -> No
         holder.wait()
 
 
-def made_by_an_earlier_version(db: Path) -> None:
-    """What a file from before schema versions looks like: no schema_version table."""
+def made_before_the_first_release(db: Path) -> None:
+    """What a file from before schema versions looks like: no schema_version table. (A file
+    of a release is upgraded instead: tests/test_migrations.py.)"""
     import duckdb
 
     con = duckdb.connect(str(db))
@@ -114,20 +115,22 @@ def made_by_an_earlier_version(db: Path) -> None:
     con.close()
 
 
-def test_a_database_of_another_version_is_refused_but_can_be_backed_up(
+def test_a_database_from_before_the_first_release_is_refused_but_can_be_backed_up(
     cli_db: Path, tmp_path: Path
 ) -> None:
-    made_by_an_earlier_version(cli_db)
-    refused = cli("import", "updates", str(DATA / "updates_jul.csv"), db=cli_db)
-    assert refused.returncode == 1
-    assert "was made by an earlier version of the tracker" in refused.stderr
-    assert "Traceback" not in refused.stderr
+    made_before_the_first_release(cli_db)
+    for args in (("import", "updates", str(DATA / "updates_jul.csv")), ("migrate",)):
+        refused = cli(*args, db=cli_db)
+        assert refused.returncode == 1
+        assert "before release 0.1.0" in refused.stderr
+        assert "cannot be upgraded" in refused.stderr
+        assert "Traceback" not in refused.stderr
 
     assert cli("backup", str(tmp_path / "old"), db=cli_db).returncode == 0
     target = tmp_path / "restored.duckdb"
     restore = cli("restore", str(tmp_path / "old"), db=target)
     assert restore.returncode == 1
-    assert "made by another version of the tracker" in restore.stderr
+    assert "made before release 0.1.0" in restore.stderr
     assert "Nothing was restored" in restore.stderr
     assert not target.exists()  # no half-restored file left behind
 
@@ -137,9 +140,9 @@ def test_the_dashboard_says_so_for_a_database_of_another_version(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    made_by_an_earlier_version(cli_db)
+    made_before_the_first_release(cli_db)
     monkeypatch.setenv("CJB_TRACKER_DB", str(cli_db))
     at = AppTest.from_file(str(Path(__file__).parents[1] / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception
-    assert any("made by an earlier version of the tracker" in e.value for e in at.error)
+    assert any("before release 0.1.0" in e.value for e in at.error)

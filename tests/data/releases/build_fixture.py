@@ -134,6 +134,10 @@ def main() -> None:
         "schema": schema,
         "duckdb": duckdb.__version__,
         "built_by": "tests/data/releases/build_fixture.py",
+        # The release's code (benchmarks/migrate.py builds a national-scale file with it).
+        "commit": subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip(),
         "passwords": passwords,
         "code_schema": store.SCHEMA_VERSION,
     }
