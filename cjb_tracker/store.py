@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cjb_tracker import engine
+from cjb_tracker import engine, replica
 from cjb_tracker.errors import DatabaseInUse, NotAllowed, TrackerError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,15 +38,45 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("CJB_TRACKER_DB") or DEFAULT_DB)
 
 
+def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """The database: a DuckDB file, or a PostgreSQL connection string
+    (`postgresql://user:password@host:port/name`, for several replicas: cjb_tracker.replica);
+    the one named, else $CJB_TRACKER_DB, else data/tracker.duckdb."""
+    chosen = str(explicit) if explicit else os.environ.get("CJB_TRACKER_DB") or ""
+    if replica.is_postgres(chosen):
+        return chosen
+    return Path(chosen) if chosen else DEFAULT_DB
+
+
 def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database read-write; a file held by another process is a plain message."""
-    target = db_path(path)
+    """Open the database read-write; a file held by another process is a plain message.
+    For PostgreSQL, the connection is to this process's up-to-date copy (see replica)."""
+    target = database(path)
+    if isinstance(target, str):
+        return replica.Replica.open(target).local
     try:
         con = duckdb.connect(str(target))
     except (duckdb.IOException, duckdb.SerializationException) as error:
         raise explain_open_failure(target, error) from error
     con.execute("set TimeZone = 'Europe/London'")
     return con
+
+
+def close(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection that connect or open_tracker gave (and its copy's PostgreSQL
+    link and cache, for a tracker in PostgreSQL)."""
+    shared = replica.of(con)
+    if shared is not None:
+        shared.close()
+    else:
+        con.close()
+
+
+def catch_up(con: duckdb.DuckDBPyConnection) -> bool:
+    """Bring a copy of a tracker in PostgreSQL up to date with what other replicas wrote;
+    True when anything changed (always False for a DuckDB file, which has one writer)."""
+    shared = replica.of(con)
+    return shared.catch_up() if shared is not None else False
 
 
 def explain_open_failure(target: Path, error: duckdb.Error) -> TrackerError:
@@ -71,6 +101,8 @@ def explain_open_failure(target: Path, error: duckdb.Error) -> TrackerError:
 
 def open_tracker(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
     """Open an existing tracker database whose schema this code can read."""
+    if isinstance(database(path), str):
+        return connect(path)  # the copy is made only of a schema this code reads
     con = connect(path)
     try:
         check_version(con, db_path(path))
@@ -80,10 +112,13 @@ def open_tracker(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyC
     return con
 
 
-def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def check_version(con: duckdb.DuckDBPyConnection, path: Path | str) -> None:
     """Refuse, with what to do, a database of another schema: an earlier one is upgraded by
     `cjb-tracker migrate`; a later one is never read by this code (no downgrade)."""
-    found = schema_version(con)
+    check_version_number(schema_version(con), path)
+
+
+def check_version_number(found: int | None, path: Path | str) -> None:
     if found == SCHEMA_VERSION:
         return
     if found is not None and found > SCHEMA_VERSION:
@@ -96,12 +131,12 @@ def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
     raise TrackerError(
         f"The database {path} was made by an earlier version of the tracker (schema "
-        f"{found or 1}; this version uses schema {SCHEMA_VERSION}). Upgrade it, keeping every "
+        f"{found}; this version uses schema {SCHEMA_VERSION}). Upgrade it, keeping every "
         f"record, with: cjb-tracker migrate --db {path} (make run does it for you)."
     )
 
 
-def newer_schema(path: Path, found: int) -> TrackerError:
+def newer_schema(path: Path | str, found: int) -> TrackerError:
     return TrackerError(
         f"The database {path} was made by a later version of the tracker (schema {found}; "
         f"this version uses schema {SCHEMA_VERSION}). It was left as it is: run the version "
@@ -222,7 +257,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 @contextmanager
 def begun(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One explicit transaction on this cursor: committed on success, rolled back on error."""
+    """One explicit transaction on this cursor: committed on success, rolled back on error.
+    On a copy of a tracker kept in PostgreSQL, the write goes to PostgreSQL in the same
+    step, under its lock (cjb_tracker.replica): every write of the tracker passes here."""
+    shared = replica.of(cur)
+    if shared is not None:
+        with shared.writing(cur):
+            yield cur
+        return
     cur.execute("set TimeZone = 'Europe/London'")
     cur.execute("begin transaction")
     try:
