@@ -30,12 +30,13 @@ from pathlib import Path
 import duckdb
 
 import cjb_tracker
-from cjb_tracker import audit, engine, store
+from cjb_tracker import audit, engine, replica, store
 from cjb_tracker.errors import TrackerError
 
 MIGRATIONS = store.QUERIES / "migrations"
 BASELINE = store.FIRST_RELEASED_SCHEMA  # release 0.1.0's schema, the first a Board may hold
 _STEP_FILE = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
+_CREATE_TABLE = re.compile(r"^create\s+table\s+(\w+)", re.IGNORECASE)
 _VIEW_OR_MACRO = re.compile(r"^create\s+(or\s+replace\s+)?(view|macro)\s", re.IGNORECASE)
 
 # What a check before and after compares, per table or view: its columns, rows and a hash
@@ -95,8 +96,19 @@ def apply_steps(cur: duckdb.DuckDBPyConnection, todo: list[Step]) -> None:
             cur.execute(statement)
         if step.version in PYTHON_STEPS:
             PYTHON_STEPS[step.version](cur)
+    create_missing_tables(cur)
     remake_views_and_macros(cur)
     store.refresh_derived(cur, None)
+
+
+def create_missing_tables(cur: duckdb.DuckDBPyConnection) -> None:
+    """schema.sql's tables a database lacks: the derived ones, which a copy of a tracker
+    in PostgreSQL does not keep (steps never alter a derived table: they drop and create it)."""
+    held = {n for (n,) in cur.execute("select table_name from duckdb_tables()").fetchall()}
+    for statement in _split(store.load_query("schema")):
+        found = _CREATE_TABLE.match(_without_comments(statement))
+        if found and found.group(1) in replica.DERIVED and found.group(1) not in held:
+            cur.execute(statement)
 
 
 def remake_views_and_macros(cur: duckdb.DuckDBPyConnection) -> None:
@@ -239,6 +251,79 @@ def migrate(path: Path, *, by: str, dry_run: bool = False) -> Outcome:
     os.replace(_work_file(path), path)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def migrate_postgres(dsn: str, *, by: str, dry_run: bool = False) -> Outcome:
+    """Upgrade a tracker kept in PostgreSQL (cjb_tracker.replica): PostgreSQL's tables are
+    copied into a local DuckDB as they are (from the definitions PostgreSQL keeps), backed up
+    as Parquet under data/backups/ (and the backup read back), upgraded there by the same
+    steps as a file, checked table by table, and written back to PostgreSQL in one PostgreSQL
+    transaction that holds the write lock throughout. A failure leaves PostgreSQL as it was."""
+    started = time.monotonic()
+    where = replica.redact(dsn)
+    shared = replica.Replica.for_upgrade(dsn)
+    try:
+        found = _version_to_upgrade(shared.local, Path(where))
+        outcome = Outcome(Path(where), found, pending(found))
+        if not outcome.todo or dry_run:
+            return outcome
+        before = fingerprint(shared.local)
+        outcome.backup = _backup_folder(shared.local, found, before)
+        try:
+            with store.transaction(shared.local) as cur:  # local only: not registered
+                apply_steps(cur, outcome.todo)
+                problems = losses(before, fingerprint(cur, only=before))
+                if problems:
+                    raise TrackerError("; ".join(problems))
+                record_steps(cur, outcome.todo, by)
+                audit.record(
+                    cur, by, "migrate", where, "success",
+                    f"schema {found} to {store.SCHEMA_VERSION} "
+                    f"({', '.join(s.label for s in outcome.todo)}); backup {outcome.backup}",
+                )  # fmt: skip
+            shared.replace_all()
+        except (TrackerError, duckdb.Error) as error:
+            raise TrackerError(
+                f"The upgrade of {where} failed, so the database was left exactly as it was "
+                f"({_first_line(error)}). A backup is at {outcome.backup}."
+            ) from error
+        except Exception as error:  # psycopg's errors: the PostgreSQL transaction rolled back
+            raise TrackerError(
+                f"PostgreSQL refused the upgrade of {where}, so it was left exactly as it "
+                f"was ({_first_line(error)}). A backup is at {outcome.backup}."
+            ) from error
+        outcome.checked = len(before)
+    finally:
+        shared.close()
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+BACKUPS = store.ROOT / "data" / "backups"
+
+
+def _backup_folder(con: duckdb.DuckDBPyConnection, found: int, before: Fingerprint) -> Path:
+    """A Parquet backup (EXPORT DATABASE) of a PostgreSQL tracker's tables, read back into a
+    scratch database and compared with what it was made from."""
+    folder = BACKUPS / f"postgres-schema{found}-backup-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    store.backup(con, folder)
+    scratch = duckdb.connect()
+    try:
+        exported = (folder / "schema.sql").read_text(encoding="utf-8")
+        for statement in _split(exported):
+            if _CREATE_TABLE_OR_SEQUENCE.match(statement.strip()):
+                scratch.execute(statement)
+        store.copy_backup_rows(scratch, folder)
+        problems = losses(before, fingerprint(scratch, only=before))
+    finally:
+        scratch.close()
+    if problems:
+        raise TrackerError(
+            f"The backup in {folder} did not read back the same ({problems[0]}), so nothing "
+            "was changed. Check the disk, then try again."
+        )
+    return folder
 
 
 def _across_duckdb_versions(path: Path, by: str, dry_run: bool) -> str | None:

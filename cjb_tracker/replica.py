@@ -161,6 +161,64 @@ class Replica:
         return replica
 
     @classmethod
+    def for_upgrade(cls, dsn: str) -> Replica:
+        """A local copy of PostgreSQL's tables as they are, whatever their schema version,
+        made from the DuckDB definitions PostgreSQL keeps, while this process holds the
+        write lock (until `replace_all` commits or `close`): no replica writes meanwhile.
+        It is not registered, so what is done to it stays local until replace_all."""
+        import psycopg
+
+        replica = cls._empty(dsn)
+        try:
+            replica._connect()
+            if not replica._has_tracker():
+                raise TrackerError(f"There is no tracker in the PostgreSQL database {redact(dsn)}.")
+            try:
+                replica._pg.execute(f"set local lock_timeout = '{LOCK_WAIT}'")
+                replica._pg.execute("select pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            except psycopg.Error as error:
+                raise TrackerError(
+                    "Another change is being saved to the PostgreSQL database; stop every "
+                    "replica of the dashboard, then run the upgrade again."
+                ) from error
+            definitions = replica._pg.execute(
+                "select name, duckdb_sql from cjb_tables order by position"
+            ).fetchall()
+            with replica._local_transaction() as cur:
+                for _, duckdb_sql in definitions:
+                    cur.execute(duckdb_sql)
+                for name, _ in definitions:
+                    rows = replica._pg.execute(f'select * from "{name}"').fetchall()
+                    if rows:
+                        _insert_rows(cur, name, _columns(cur, name), rows)
+                sequences = replica._pg.execute("select name, next_value from cjb_sequences")
+                for name, next_value in sequences.fetchall():
+                    cur.execute(f"create sequence {name} start with {int(next_value)}")
+        except BaseException:
+            replica.close()
+            raise
+        return replica
+
+    def replace_all(self) -> None:
+        """Make PostgreSQL's tables exactly the local copy's (tables, rows, definitions and
+        sequences), in the transaction that holds the write lock; then commit."""
+        pg = self._pg
+        for (name,) in pg.execute("select name from cjb_tables").fetchall():
+            pg.execute(f'drop table if exists "{name}"')
+        pg.execute("delete from cjb_tables")
+        pg.execute("delete from cjb_sequences")
+        for position, (name, duckdb_sql) in enumerate(self._replicated_tables()):
+            pg.execute(self._postgres_table(name))
+            pg.execute(
+                "insert into cjb_tables (name, position, duckdb_sql) values (%s, %s, %s)",
+                [name, position, duckdb_sql],
+            )
+            self._copy_to_postgres(name, self.local.execute(f'select * from "{name}"'))
+        self._publish_sequences(self.local)
+        pg.execute("update cjb_replication set version = version + 1")
+        pg.commit()
+
+    @classmethod
     def _empty(cls, dsn: str) -> Replica:
         folder = Path(tempfile.mkdtemp(prefix="cjb-replica-"))
         # The file's name is the database's name, by which store.begun finds the replica.
@@ -356,14 +414,7 @@ class Replica:
                 cur.execute(f'delete from "{table}"')
             if not rows:
                 continue
-            columns = [
-                c for (c,) in cur.execute(
-                    "select column_name from information_schema.columns where table_name = ?"
-                    " and table_schema = 'main' order by ordinal_position",
-                    [table],
-                ).fetchall()
-            ]  # fmt: skip
-            _insert_rows(cur, table, columns, rows)
+            _insert_rows(cur, table, _columns(cur, table), rows)
 
     # --- Writing --------------------------------------------------------------------------
 
@@ -511,6 +562,17 @@ def _sequences(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "select sequence_name, start_value, last_value from duckdb_sequences()"
         ).fetchall()
     }
+
+
+def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [
+        c
+        for (c,) in cur.execute(
+            "select column_name from information_schema.columns where table_name = ?"
+            " and table_schema = 'main' order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
 
 
 def _as_set(rows: list[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
