@@ -51,33 +51,22 @@ def stage_file(
     if (too_big := size_problem(len(data))) is not None:
         raise Rejected([too_big])
     if not data or data.isspace():  # (not data.strip(), without copying the file)
-        raise Rejected([Problem(None, None, "format-error", "The file is empty: no data rows.")])
+        raise Rejected.because("The file is empty: no data rows.")
     suffix = Path(file_name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
-        raise Rejected(
-            [
-                format_error(
-                    f"{file_name} is not a CSV or Excel file. Upload a .csv or .xlsx file "
-                    "(download the template to start from one)."
-                )
-            ]
+        raise Rejected.because(
+            f"{file_name} is not a CSV or Excel file. Upload a .csv or .xlsx file "
+            "(download the template to start from one)."
         )
     if data[:4] == b"PK\x03\x04":
         return stage_xlsx(cur, fmt, data)
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        raise Rejected(
-            [
-                format_error(
-                    f"{file_name} is not a valid Excel workbook. Open it in Excel and save it "
-                    "again "
-                    "as .xlsx, or save it as CSV."
-                )
-            ]
+        raise Rejected.because(
+            f"{file_name} is not a valid Excel workbook. Open it in Excel and save it "
+            "again as .xlsx, or save it as CSV."
         )
     if file_name.lower().endswith(".xls"):
-        raise Rejected(
-            [format_error("Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")]
-        )
+        raise Rejected.because("Old Excel files (.xls) cannot be read. Save it as .xlsx or as CSV.")
     return stage_csv(cur, fmt, data, source)
 
 

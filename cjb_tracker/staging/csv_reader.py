@@ -16,7 +16,7 @@ from cjb_tracker.formats import FileFormat
 from cjb_tracker.problems import Problem
 from cjb_tracker.staging.header import map_header, refuse_wide_header
 from cjb_tracker.staging.limits import MAX_CELL_CHARS
-from cjb_tracker.staging.outcome import Rejected, Staged, format_error
+from cjb_tracker.staging.outcome import Rejected, Staged
 from cjb_tracker.staging.rows import renumber_rows, skipped_empty_lines
 from cjb_tracker.staging.table import blank_label_problems, create_stage, finish_stage
 from cjb_tracker.staging.text import decode, refuse_binary, refuse_nul_characters
@@ -53,9 +53,7 @@ def stage_csv(
 def _header_cells(text: str) -> list[str]:
     rows = _first_rows(text, 1)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise Rejected(
-            [Problem(1, None, "format-error", "Row 1 is empty; it should hold the column names.")]
-        )
+        raise Rejected.because("Row 1 is empty; it should hold the column names.", row=1)
     return rows[0]
 
 
@@ -87,16 +85,10 @@ def _refuse_other_separators(header: list[str], fmt: FileFormat, text: str) -> N
             continue
         cells = next(csv.reader([first_line], delimiter=separator), [])
         if len(header) == 1 or sum(fmt.column_for(c.strip()) is not None for c in cells) > known:
-            raise Rejected(
-                [
-                    Problem(
-                        1,
-                        None,
-                        "format-error",
-                        f"The columns are separated by {name}, not commas. Save the file as "
-                        "'CSV UTF-8 (comma delimited)' and upload it again.",
-                    )
-                ]
+            raise Rejected.because(
+                f"The columns are separated by {name}, not commas. Save the file as "
+                "'CSV UTF-8 (comma delimited)' and upload it again.",
+                row=1,
             )
 
 
@@ -127,14 +119,10 @@ def _read_csv_into_stage(
             create_stage(cur, fmt, columns, staged, with_rejects, params)
         except duckdb.InvalidInputException as error:  # a shape the reader cannot recover from
             reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
-            raise Rejected(
-                [
-                    format_error(
-                        f"The file cannot be read as CSV ({reason.rstrip('.')}). This usually "
-                        "means mixed line endings or a stray quote or carriage return. Open "
-                        "it in Excel and save it again as 'CSV UTF-8 (comma delimited)'."
-                    )
-                ]
+            raise Rejected.because(
+                f"The file cannot be read as CSV ({reason.rstrip('.')}). This usually "
+                "means mixed line endings or a stray quote or carriage return. Open "
+                "it in Excel and save it again as 'CSV UTF-8 (comma delimited)'."
             ) from error
         rejects = cur.execute(
             "select line, any_value(column_name), error_type, any_value(error_message)"

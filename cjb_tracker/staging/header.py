@@ -13,16 +13,10 @@ from cjb_tracker.staging.outcome import Rejected, Staged
 
 def refuse_wide_header(width: int) -> None:
     if width > MAX_COLUMNS:
-        raise Rejected(
-            [
-                Problem(
-                    1,
-                    None,
-                    "format-error",
-                    f"Row 1 has {width:,} columns; the limit is {MAX_COLUMNS}. "
-                    "Check that this is the right file.",
-                )
-            ]
+        raise Rejected.because(
+            f"Row 1 has {width:,} columns; the limit is {MAX_COLUMNS}. "
+            "Check that this is the right file.",
+            row=1,
         )
 
 
@@ -63,7 +57,7 @@ def map_header(
         seen[name] = position
         columns[position] = name
     if not columns:
-        raise Rejected([_header_not_found(fmt, rows)])
+        raise _header_not_found(fmt, rows)
     staged.missing = [name for name in fmt.required if name not in seen]
     staged.errors += [
         Problem(
@@ -77,21 +71,17 @@ def map_header(
     return columns
 
 
-def _header_not_found(fmt: FileFormat, rows: Sequence[Sequence[Any]]) -> Problem:
+def _header_not_found(fmt: FileFormat, rows: Sequence[Sequence[Any]]) -> Rejected:
     expected = ", ".join(fmt.required)
     for number, row in enumerate(rows, start=1):
         if number > 1 and sum(fmt.column_for(str(c)) is not None for c in row if c) >= 2:
-            return Problem(
-                1,
-                None,
-                "format-error",
+            return Rejected.because(
                 f"Header row not found in row 1: row {number} looks like the header. Delete "
                 f"the {number - 1} row(s) above it (titles or notes) and upload again.",
+                row=1,
             )
-    return Problem(
-        1,
-        None,
-        "format-error",
+    return Rejected.because(
         f"Header row not found: row 1 should name the columns ({expected}, ...). "
         "Download the template to see the expected columns.",
+        row=1,
     )

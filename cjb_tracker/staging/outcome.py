@@ -14,6 +14,14 @@ class Rejected(Exception):
         super().__init__(problems[0].message if problems else "rejected")
         self.problems = problems
 
+    @classmethod
+    def because(
+        cls, message: str, *, row: int | None = None, code: str = "format-error"
+    ) -> Rejected:
+        """The rejection of a whole file for one reason: a sentence saying what to do, and
+        the row it is about when there is one (`raise Rejected.because(...)`)."""
+        return cls([Problem(row, None, code, message)])
+
 
 @dataclass
 class Staged:

@@ -8,7 +8,7 @@ import codecs
 import charset_normalizer
 
 from cjb_tracker.problems import Problem
-from cjb_tracker.staging.outcome import Rejected, format_error
+from cjb_tracker.staging.outcome import Rejected
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -46,13 +46,9 @@ def refuse_binary(data: bytes) -> None:
     nuls = sample.count(b"\x00")
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES)) - nuls
     if controls * 20 > len(sample) or nuls * 10 > len(sample) * 3:
-        raise Rejected(
-            [
-                format_error(
-                    "This is not a text file (it holds binary data). Upload the file saved as "
-                    "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)."
-                )
-            ]
+        raise Rejected.because(
+            "This is not a text file (it holds binary data). Upload the file saved as "
+            "'CSV UTF-8 (comma delimited)' or as an Excel workbook (.xlsx)."
         )
 
 
@@ -90,14 +86,9 @@ def _decode_as(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         row = data.count(b"\n", 0, error.start) + 1
-        raise Rejected(
-            [
-                Problem(
-                    row,
-                    None,
-                    "encoding-error",
-                    f"Row {row} holds bytes that are not readable text. Save the file as "
-                    "'CSV UTF-8 (comma delimited)' and upload it again.",
-                )
-            ]
+        raise Rejected.because(
+            f"Row {row} holds bytes that are not readable text. Save the file as "
+            "'CSV UTF-8 (comma delimited)' and upload it again.",
+            row=row,
+            code="encoding-error",
         ) from error

@@ -13,7 +13,7 @@ import pandas as pd
 from cjb_tracker.formats import FileFormat
 from cjb_tracker.problems import Problem
 from cjb_tracker.staging.header import map_header, refuse_wide_header
-from cjb_tracker.staging.outcome import Rejected, Staged, format_error
+from cjb_tracker.staging.outcome import Rejected, Staged
 from cjb_tracker.staging.table import blank_label_problems, create_stage, finish_stage
 from cjb_tracker.staging.xlsx_scan import refuse_zip_bomb
 
@@ -23,15 +23,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 def stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) -> Staged:
     rows = _xlsx_rows(fmt, data)
     if not rows or not any(cell not in (None, "") for cell in rows[0]):
-        raise Rejected(
-            [
-                Problem(
-                    1,
-                    None,
-                    "format-error",
-                    "Row 1 of the sheet is empty; it should hold the column names.",
-                )
-            ]
+        raise Rejected.because(
+            "Row 1 of the sheet is empty; it should hold the column names.", row=1
         )
     staged = Staged()
     header = ["" if cell is None else str(cell) for cell in rows[0]]
@@ -66,13 +59,9 @@ def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise Rejected(
-            [
-                format_error(
-                    "The workbook cannot be opened: it is damaged or not an Excel .xlsx file "
-                    f"({type(error).__name__}). Save it again from Excel, or as CSV."
-                )
-            ]
+        raise Rejected.because(
+            "The workbook cannot be opened: it is damaged or not an Excel .xlsx file "
+            f"({type(error).__name__}). Save it again from Excel, or as CSV."
         ) from error
     try:
         sheet = _choose_sheet(fmt, book)
@@ -80,13 +69,9 @@ def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
     except Rejected:
         raise
     except Exception as error:  # a sheet openpyxl cannot read (bad cell references, ...)
-        raise Rejected(
-            [
-                format_error(
-                    "The sheet cannot be read: the workbook is damaged or was not written "
-                    f"by Excel ({type(error).__name__}). Save it again from Excel, or as CSV."
-                )
-            ]
+        raise Rejected.because(
+            "The sheet cannot be read: the workbook is damaged or was not written "
+            f"by Excel ({type(error).__name__}). Save it again from Excel, or as CSV."
         ) from error
     finally:
         book.close()
@@ -103,13 +88,9 @@ def _choose_sheet(fmt: FileFormat, book: Any) -> Any:
         first = next(book[name].iter_rows(max_row=1, values_only=True), ())
         if any(fmt.column_for(str(c)) for c in first if c is not None):
             return book[name]
-    raise Rejected(
-        [
-            format_error(
-                f"No sheet holds {fmt.kind}: expected a sheet named '{fmt.sheet_names[0]}'. "
-                f"The workbook has: {', '.join(names)}."
-            )
-        ]
+    raise Rejected.because(
+        f"No sheet holds {fmt.kind}: expected a sheet named '{fmt.sheet_names[0]}'. "
+        f"The workbook has: {', '.join(names)}."
     )
 
 

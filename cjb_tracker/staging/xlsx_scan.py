@@ -9,9 +9,8 @@ import zipfile
 import zlib
 from typing import Any
 
-from cjb_tracker.problems import Problem
 from cjb_tracker.staging.limits import MAX_COLUMNS, MAX_XLSX_UNPACKED_BYTES
-from cjb_tracker.staging.outcome import Rejected, format_error
+from cjb_tracker.staging.outcome import Rejected
 
 
 def refuse_zip_bomb(data: bytes) -> None:
@@ -24,27 +23,23 @@ def refuse_zip_bomb(data: bytes) -> None:
             members = archive.infolist()
             declared = sum(info.file_size for info in members)
             if declared > MAX_XLSX_UNPACKED_BYTES:
-                raise Rejected([_unpacked_problem(declared)])
+                raise _unpacked(declared)
             budget = MAX_XLSX_UNPACKED_BYTES
             for info in members:
                 if info.filename.lower().endswith((".xml", ".rels")):
                     budget -= _scan_xml_part(archive, info, budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as error:
-        raise Rejected(
-            [
-                format_error(
-                    "The file is a damaged zip/Excel file. Save it again from Excel, or as CSV."
-                )
-            ]
+        raise Rejected.because(
+            "The file is a damaged zip/Excel file. Save it again from Excel, or as CSV."
         ) from error
     except NotImplementedError as error:  # a compression method Excel does not use
-        raise Rejected(
-            [format_error("The workbook is packed in a way Excel does not use. Save it again.")]
+        raise Rejected.because(
+            "The workbook is packed in a way Excel does not use. Save it again."
         ) from error
 
 
-def _unpacked_problem(size: int) -> Problem:
-    return format_error(
+def _unpacked(size: int) -> Rejected:
+    return Rejected.because(
         f"The workbook unpacks to {size / 2**20:,.0f} MB or more, over the limit of "
         f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB. Copy the rows into a new workbook or CSV."
     )
@@ -57,13 +52,9 @@ def _scan_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int)
     state = {"row": 0, "cells": 0}
 
     def refuse_dtd(*_: Any) -> None:
-        raise Rejected(
-            [
-                format_error(
-                    f"The workbook cannot be read: its part {info.filename} declares XML "
-                    "entities, which Excel never writes. Save it again from Excel, or as CSV."
-                )
-            ]
+        raise Rejected.because(
+            f"The workbook cannot be read: its part {info.filename} declares XML "
+            "entities, which Excel never writes. Save it again from Excel, or as CSV."
         )
 
     def start(name: str, attributes: dict[str, str]) -> None:
@@ -75,17 +66,10 @@ def _scan_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int)
         elif local == "c":
             state["cells"] += 1
             if state["cells"] > MAX_COLUMNS:
-                raise Rejected(
-                    [
-                        Problem(
-                            state["row"],
-                            None,
-                            "format-error",
-                            f"Row {state['row']} of the sheet has more than {MAX_COLUMNS} "
-                            "cells; the limit is "
-                            f"{MAX_COLUMNS} columns. Check that this is the right file.",
-                        )
-                    ]
+                raise Rejected.because(
+                    f"Row {state['row']} of the sheet has more than {MAX_COLUMNS} cells; the "
+                    f"limit is {MAX_COLUMNS} columns. Check that this is the right file.",
+                    row=state["row"],
                 )
 
     parser.StartDoctypeDeclHandler = refuse_dtd
@@ -98,17 +82,13 @@ def _scan_xml_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int)
             while chunk := part.read(1 << 20):
                 size += len(chunk)
                 if size > budget:
-                    raise Rejected([_unpacked_problem(MAX_XLSX_UNPACKED_BYTES)])
+                    raise _unpacked(MAX_XLSX_UNPACKED_BYTES)
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as error:
-        raise Rejected(
-            [
-                format_error(
-                    f"The workbook cannot be read: its part {info.filename} is not well-formed "
-                    f"XML ({xml.parsers.expat.errors.messages[error.code]}, line "
-                    f"{error.lineno}). Save it again from Excel, or as CSV."
-                )
-            ]
+        raise Rejected.because(
+            f"The workbook cannot be read: its part {info.filename} is not well-formed "
+            f"XML ({xml.parsers.expat.errors.messages[error.code]}, line "
+            f"{error.lineno}). Save it again from Excel, or as CSV."
         ) from error
     return size
