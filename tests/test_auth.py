@@ -375,7 +375,11 @@ def test_the_audit_page_filters_and_downloads_csv(dashboard_db: Path) -> None:
 
 def test_no_code_updates_or_deletes_audit_events() -> None:
     changing = re.compile(r"(update\s+audit_events|delete\s+from\s+audit_events|truncate)", re.I)
-    sources = [*ROOT.glob("cjb_tracker/*.py"), *ROOT.glob("queries/*.sql"), *ROOT.glob("pages/*")]
+    sources = [
+        *ROOT.glob("cjb_tracker/**/*.py"),
+        *ROOT.glob("queries/*.sql"),
+        *ROOT.glob("pages/*"),
+    ]
     assert [p.name for p in sources if changing.search(p.read_text(encoding="utf-8"))] == []
 
 
