@@ -1,22 +1,12 @@
-"""Who may do what. Three roles: a member reads every view; a lead also uploads updates for
-the recommendations they lead and proposes closure; the chair (and the secretariat) may do
-everything. The write functions take the acting user and call `require`, so a role is
-enforced where the data changes, not only by which pages are shown.
+"""Accounts: reading users, signing in, and managing users (the chair only).
 
 Accounts are local (bcrypt hashes in the database) or single sign-on, where the signed-in
 email must belong to an enabled user. User records are append-only: every change writes a
-new record, and every change and sign-in is in the audit trail.
-"""
+new record, and every change and sign-in is in the audit trail."""
 
 from __future__ import annotations
 
-import base64
-import getpass
-import hashlib
-import hmac
 import re
-import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,181 +14,21 @@ import bcrypt
 import duckdb
 
 from cjb_tracker import audit, store
+from cjb_tracker.auth.roles import ROLES, User, require
 from cjb_tracker.errors import NotAllowed, NotFound, TrackerError
-
-ROLES = ("member", "lead", "chair")
-
-# What each role may do; reading every view needs no permission.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "member": frozenset({"export"}),
-    "lead": frozenset({"export", "import-updates"}),
-    "chair": frozenset(
-        {
-            "export",
-            "import-updates",
-            "import-recommendations",
-            "import-meetings",
-            "undo",
-            "decide-closure",
-            "manage-users",
-            "read-audit",
-        }
-    ),
-}
-_REFUSALS = {
-    "import-updates": "upload updates",
-    "import-recommendations": "upload recommendations (the chair or secretariat does)",
-    "import-meetings": "upload meetings (the chair or secretariat does)",
-    "undo": "undo an upload (ask the chair or secretariat)",
-    "decide-closure": "record the Board's decision on a closure (the chair does)",
-    "manage-users": "manage users (the chair does)",
-    "read-audit": "read the audit trail (the chair does)",
-    "export": "export",
-}
 
 # Sign-in throttling: this many failures for one account within the window lock it until
 # the window has passed since the last of them.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
-# Sessions end after this long without use, and after this long in all.
-IDLE_TIMEOUT = timedelta(minutes=30)
-SESSION_LIMIT = timedelta(hours=10)
 _LONDON = ZoneInfo("Europe/London")
-
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD, MAX_PASSWORD_BYTES = 12, 72  # bcrypt reads at most 72 bytes
+
 # Checked against when the account does not exist, so a wrong name takes as long as a
 # wrong password (no way to tell from the time which usernames exist).
 _NO_SUCH_USER_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
-
-
-@dataclass(frozen=True)
-class User:
-    """The acting user. Leads answer for the recommendations whose lead is one of their
-    lead names, and for the recommendations assigned to them by id."""
-
-    username: str
-    display_name: str
-    role: str
-    email: str | None = None
-    lead_names: tuple[str, ...] = ()
-    rec_ids: tuple[str, ...] = ()
-    enabled: bool = True
-    illustrative: bool = False
-
-    def may(self, permission: str) -> bool:
-        return self.enabled and permission in PERMISSIONS[self.role]
-
-    @property
-    def label(self) -> str:
-        return f"{self.display_name} ({self.role})"
-
-
-def operator(name: str | None = None) -> User:
-    """Whoever runs the command line on the server. They already hold the database file,
-    so they act with chair rights; `name` (--by) is what is recorded."""
-    recorded = name or _login_name()
-    return User(username=recorded, display_name=recorded, role="chair")
-
-
-def acting(user: User | str) -> User:
-    """The acting user of a write: a User as signed in, or a name given on the command
-    line (see `operator`)."""
-    return user if isinstance(user, User) else operator(user)
-
-
-def require(user: User, permission: str) -> None:
-    """Refuse, with a sentence, what the user's role does not allow."""
-    if not user.may(permission):
-        what = _REFUSALS.get(permission, permission)
-        who = "A disabled account" if not user.enabled else f"A {user.role}"
-        raise NotAllowed(f"{who} cannot {what}. You are signed in as {user.label}.")
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "command line"
-
-
-# --- Sessions -------------------------------------------------------------------------
-
-
-@dataclass
-class Session:
-    """A signed-in browser session: whose, and when it started and was last used."""
-
-    username: str
-    started: datetime = field(default_factory=lambda: datetime.now(UTC))
-    last_seen: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def expired(self, now: datetime | None = None) -> bool:
-        now = now or datetime.now(UTC)
-        return now - self.last_seen > IDLE_TIMEOUT or now - self.started > SESSION_LIMIT
-
-    def touch(self, now: datetime | None = None) -> None:
-        self.last_seen = now or datetime.now(UTC)
-
-
-# A signed session cookie lets a reload or a link opened in a new tab carry on the session
-# until SESSION_LIMIT after signing in: "<username, base64>.<issued, epoch s>.<HMAC-SHA256>".
-COOKIE = "cjb_tracker_session"
-# Where the browser session keeps its Session (st.session_state, in dashboard.py).
-SESSION_KEY = "signed_in"
-
-
-def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:
-    """The key that signs session cookies, made with the database (store.create_schema).
-    (A file that lacks one gets one here; when two sign-ins make one at the same moment,
-    the second commit fails and the first one's key is read.)"""
-    for _ in range(3):
-        try:
-            with store.transaction(con) as cur:
-                found = cur.execute(
-                    "select value from server_secrets where name = 'session-cookie'"
-                ).fetchall()
-                if found:
-                    return bytes.fromhex(found[0][0])
-                value = secrets.token_hex(32)
-                cur.execute(
-                    "insert into server_secrets (name, value) values ('session-cookie', ?)",
-                    [value],
-                )
-            return bytes.fromhex(value)
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            continue  # made by another session meanwhile: read it
-    raise TrackerError("The session key could not be read. Try signing in again.")
-
-
-def session_token(secret: bytes, session: Session) -> str:
-    name = base64.urlsafe_b64encode(session.username.encode()).decode().rstrip("=")
-    payload = f"{name}.{int(session.started.timestamp())}"
-    return f"{payload}.{_signature(secret, payload)}"
-
-
-def session_from_token(secret: bytes, token: str | None) -> Session | None:
-    """The session a cookie carries, when its signature is ours and it has not run out."""
-    parts = (token or "").split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return None
-    payload = f"{parts[0]}.{parts[1]}"
-    if not hmac.compare_digest(parts[2], _signature(secret, payload)):
-        return None
-    try:
-        username = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    session = Session(username, started=datetime.fromtimestamp(int(parts[1]), UTC))
-    return None if session.expired() else session
-
-
-def _signature(secret: bytes, payload: str) -> str:
-    return hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()
-
-
-# --- Reading users --------------------------------------------------------------------
 
 
 def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
@@ -249,9 +79,6 @@ def _password_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
     finally:
         cur.close()
     return rows[0][0] if rows else None
-
-
-# --- Signing in -----------------------------------------------------------------------
 
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str) -> User:
@@ -313,9 +140,6 @@ def _check_password(password: str, stored: str) -> bool:
     if len(encoded) > MAX_PASSWORD_BYTES:
         return False
     return bcrypt.checkpw(encoded, stored.encode("ascii"))
-
-
-# --- Managing users (chair only) ------------------------------------------------------
 
 
 def hash_password(password: str) -> str:
