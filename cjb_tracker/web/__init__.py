@@ -1,0 +1,111 @@
+"""The one Streamlit adapter in the library: what more than one page needs from Streamlit.
+
+- data.py: the cached connection and query results, and what is built from them (dry runs,
+  board packs, upload templates, drawn charts), cleared when a write changes the data;
+- frame.py: the pages and who may open them, the user and the filters a page runs for,
+  the frame dashboard.py runs it in;
+- forms.py: the writes a page asks for (commit, undo, the Board's decision), each on its
+  button's click;
+- paging.py and widgets.py: the tables, pagers, charts and cards the pages draw;
+- downloads.py: a slow file made when asked for, and each export audited.
+
+Signing in, the sidebar and the filters' widgets are dashboard.py's; the widgets only one
+page draws (the upload steps, the board-pack downloads) are that page's. Pages use the
+names re-exported here (web.query, web.table, ...). Only this package (plus dashboard.py
+and pages/) may import streamlit; import-linter checks it.
+"""
+
+from __future__ import annotations
+
+from cjb_tracker.web.data import (
+    board_pack,
+    check_upload,
+    clear_caches,
+    connection,
+    filter_choices,
+    query,
+    template_files,
+)
+from cjb_tracker.web.downloads import asked_for, record_export
+from cjb_tracker.web.forms import (
+    DecisionForm,
+    commit_upload,
+    decision_outcome,
+    record_decision,
+    undo_batch,
+)
+from cjb_tracker.web.frame import (
+    FILTER_KEYS,
+    PAGES,
+    current_filters,
+    current_user,
+    pages,
+    require_dashboard,
+    require_permission,
+    run_framed,
+    visible_pages,
+)
+from cjb_tracker.web.paging import (
+    change_table_key,
+    meeting_changes,
+    owed_by_lead,
+    page_offset,
+    paged_query,
+    pager,
+)
+from cjb_tracker.web.widgets import (
+    DATE_FORMAT,
+    TIME_FORMAT,
+    chart_with_numbers,
+    date_columns,
+    fact_grid,
+    labelled_text,
+    link_column,
+    table,
+    table_height,
+    update_cards,
+    url_choice,
+)
+
+__all__ = [
+    "DATE_FORMAT",
+    "FILTER_KEYS",
+    "PAGES",
+    "TIME_FORMAT",
+    "DecisionForm",
+    "asked_for",
+    "board_pack",
+    "change_table_key",
+    "chart_with_numbers",
+    "check_upload",
+    "clear_caches",
+    "commit_upload",
+    "connection",
+    "current_filters",
+    "current_user",
+    "date_columns",
+    "decision_outcome",
+    "fact_grid",
+    "filter_choices",
+    "labelled_text",
+    "link_column",
+    "meeting_changes",
+    "owed_by_lead",
+    "page_offset",
+    "paged_query",
+    "pager",
+    "pages",
+    "query",
+    "record_decision",
+    "record_export",
+    "require_dashboard",
+    "require_permission",
+    "run_framed",
+    "table",
+    "table_height",
+    "template_files",
+    "undo_batch",
+    "update_cards",
+    "url_choice",
+    "visible_pages",
+]
