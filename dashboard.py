@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import auth, seed, views, web
+from cjb_tracker import auth, presenting, seed, web
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotAllowed, TrackerError
 
@@ -206,7 +206,7 @@ def sidebar_filters() -> None:
             )
         st.date_input(
             "As at",
-            value=views.london_today(),
+            value=presenting.london_today(),
             key="as_at",
             format="DD/MM/YYYY",
             bind="query-params",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cjb_tracker import views, vocab
+from cjb_tracker import presenting, vocab
 
 BACKGROUND = "#FFFFFF"
 TEXT = "#0B0C0C"  # GOV.UK's text colour: 19.6:1 on white
@@ -162,7 +162,7 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
     if frame.empty:
         return _empty(title, "No meetings held by this date.")
     meetings = frame[["meeting_id", "held_on"]].drop_duplicates().sort_values("held_on")
-    labels = [views.uk_date(d) for d in meetings["held_on"]]
+    labels = [presenting.uk_date(d) for d in meetings["held_on"]]
     figure = go.Figure()
     for status in _statuses_in(frame):
         part = meetings.merge(
@@ -239,7 +239,7 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
             },
             text=labels,
             textposition=_label_positions(list(points["status"]), labels),
-            customdata=[views.uk_date(d) for d in points["held_on"]],
+            customdata=[presenting.uk_date(d) for d in points["held_on"]],
             hovertemplate="%{customdata}: %{y}<extra></extra>",
             cliponaxis=False,
         )
@@ -299,10 +299,11 @@ def status_by_meeting_summary(frame: pd.DataFrame) -> str:
     latest = meetings.iloc[-1]
     counts = _counts_by_status(frame[frame["meeting_id"] == latest["meeting_id"]])
     total, complete = sum(counts.values()), counts.pop("Complete", 0)
+    held_on = presenting.uk_date(latest["held_on"])
     where = (
-        f"At the latest of {len(meetings):,} meetings shown ({views.uk_date(latest['held_on'])})"
+        f"At the latest of {len(meetings):,} meetings shown ({held_on})"
         if len(meetings) > 1
-        else f"At the one meeting shown ({views.uk_date(latest['held_on'])})"
+        else f"At the one meeting shown ({held_on})"
     )
     sentence = f"{where}, {complete:,} of {total:,} {_plural(total)} {_was(complete)} Complete"
     others = [f"{n:,} {status}" for status, n in counts.items() if n]
@@ -367,10 +368,10 @@ def status_timeline_summary(updates: pd.DataFrame) -> str:
     points = updates.sort_values("held_on")
     first, last = points.iloc[0], points.iloc[-1]
     if len(points) == 1:
-        return f"Reported at one meeting ({views.uk_date(first['held_on'])}): {_state(first)}."
+        return f"Reported at one meeting ({presenting.uk_date(first['held_on'])}): {_state(first)}."
     return (
-        f"Reported at {len(points):,} meetings from {views.uk_date(first['held_on'])} to "
-        f"{views.uk_date(last['held_on'])}: {_state(first)} at the first, "
+        f"Reported at {len(points):,} meetings from {presenting.uk_date(first['held_on'])} to "
+        f"{presenting.uk_date(last['held_on'])}: {_state(first)} at the first, "
         f"{_state(last)} at the latest."
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import charts, views, web
+from cjb_tracker import charts, presenting, web
 
 web.require_dashboard()
 
@@ -14,13 +14,13 @@ st.caption(filters.describe())
 
 counts = web.query("headline_counts", **filters.params())
 for column, (label, value, help_text) in zip(
-    st.columns(3) * 2, views.headline_metrics(counts), strict=True
+    st.columns(3) * 2, presenting.headline_metrics(counts), strict=True
 ):
     column.metric(label, value, help=help_text, border=True)
 
 web.chart_with_numbers(
     charts.status_by_meeting_chart,
-    views.status_by_meeting_table,
+    presenting.status_by_meeting_table,
     charts.status_by_meeting_summary,
     "status_by_meeting",
     key="status_by_meeting",
@@ -28,7 +28,7 @@ web.chart_with_numbers(
 )
 web.chart_with_numbers(
     charts.status_by_addressee_chart,
-    views.status_by_addressee_table,
+    presenting.status_by_addressee_table,
     charts.status_by_addressee_summary,
     "status_by_addressee",
     key="status_by_addressee",
@@ -36,7 +36,7 @@ web.chart_with_numbers(
 )
 web.chart_with_numbers(
     charts.rag_mix_chart,
-    views.rag_table,
+    presenting.rag_table,
     charts.rag_mix_summary,
     "rag_mix",
     key="rag_mix",

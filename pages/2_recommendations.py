@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import charts, views, web
+from cjb_tracker import charts, presenting, web
 
 web.require_dashboard()
 
@@ -22,7 +22,7 @@ listed = web.paged_query(
     "recommendation_list", "recommendation_table", **filters.params(), search=search or None
 )
 linked = st.query_params.get("rec")
-labels = views.recommendation_choices(  # the table's page, and the one a link asks for
+labels = presenting.recommendation_choices(  # the table's page, and the one a link asks for
     listed,
     web.query("recommendation_detail", rec_id=linked, as_at=filters.as_at) if linked else None,
 )
@@ -32,10 +32,11 @@ rec_id = web.url_choice(
 
 if rec_id is None:
     st.caption(
-        f"{views.total_rows(listed):,} recommendations. Open one with the link in the first column."
+        f"{presenting.total_rows(listed):,} recommendations. Open one with the link in the "
+        "first column."
     )
     web.table(
-        views.recommendation_table(listed),
+        presenting.recommendation_table(listed),
         key="recommendation_table",
         dates=("due",),
         links=True,
@@ -45,8 +46,8 @@ if rec_id is None:
     st.stop()
 
 detail = web.query("recommendation_detail", rec_id=rec_id, as_at=filters.as_at).iloc[0]
-st.header(f"{rec_id}: {views.escape_markdown(detail['title'])}")
-web.fact_grid(views.detail_facts(detail))
+st.header(f"{rec_id}: {presenting.escape_markdown(detail['title'])}")
+web.fact_grid(presenting.detail_facts(detail))
 web.labelled_text("Recommendation", detail["text"])
 web.labelled_text("Initial response (source letter)", detail["initial_response"])
 st.subheader("Addressees")
@@ -54,7 +55,7 @@ web.table(web.query("addressees_of_recommendation", rec_id=rec_id), key="address
 
 web.chart_with_numbers(
     charts.status_timeline_chart,
-    views.timeline_table,
+    presenting.timeline_table,
     charts.status_timeline_summary,
     "recommendation_updates",
     key="timeline",
@@ -62,8 +63,10 @@ web.chart_with_numbers(
 )
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
-st.text(f"Total days slipped against the original due date: {views.total_days_slipped(history)}")
-web.table(views.due_history_table(history), key="due_history")
+st.text(
+    f"Total days slipped against the original due date: {presenting.total_days_slipped(history)}"
+)
+web.table(presenting.due_history_table(history), key="due_history")
 updates = web.query("recommendation_updates", rec_id=rec_id)
 st.subheader(f"Updates, newest first ({len(updates):,})")
 web.update_cards(updates, key="every_update")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import views, web
+from cjb_tracker import presenting, web
 
 web.require_dashboard()
 
@@ -13,17 +13,17 @@ st.title("Overdue")
 st.caption(filters.describe() + ". Filter by lead, body or addressee in the sidebar.")
 
 overdue = web.paged_query("overdue_recommendations", "overdue_table", **filters.params())
-st.header(f"Overdue ({views.total_rows(overdue):,})")
+st.header(f"Overdue ({presenting.total_rows(overdue):,})")
 if overdue.empty:
     st.text("Nothing is overdue.")
 else:
     by = st.radio(
-        "Group by", list(views.GROUPINGS), horizontal=True, key="group_by", bind="query-params"
+        "Group by", list(presenting.GROUPINGS), horizontal=True, key="group_by", bind="query-params"
     )
-    groups = web.query("overdue_groups", **filters.params(), by=views.GROUPINGS[by])
-    web.table(views.overdue_groups_table(groups, by), key="overdue_groups")
+    groups = web.query("overdue_groups", **filters.params(), by=presenting.GROUPINGS[by])
+    web.table(presenting.overdue_groups_table(groups, by), key="overdue_groups")
     web.table(
-        views.with_detail_links(overdue),
+        presenting.with_detail_links(overdue),
         key="overdue_table",
         links=True,
         dates=("due", "original_due"),
@@ -31,15 +31,15 @@ else:
     )
 
 undated = web.paged_query("recommendations_without_due_date", "undated_table", **filters.params())
-st.header(f"No due date set ({views.total_rows(undated):,})")
+st.header(f"No due date set ({presenting.total_rows(undated):,})")
 st.caption("A missing due date is a data-quality gap, not 'on time'.")
-web.table(views.with_detail_links(undated), key="undated_table", links=True, paged=True)
+web.table(presenting.with_detail_links(undated), key="undated_table", links=True, paged=True)
 
 stale = web.paged_query("stale_recommendations", "stale_table", **filters.params())
-st.header(f"Stale ({views.total_rows(stale):,})")
+st.header(f"Stale ({presenting.total_rows(stale):,})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
 web.table(
-    views.with_detail_links(stale),
+    presenting.with_detail_links(stale),
     key="stale_table",
     links=True,
     dates=("last_update_on",),

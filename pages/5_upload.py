@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import packs, upload_templates, views, web
+from cjb_tracker import packs, presenting, upload_templates, web
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
@@ -21,7 +21,7 @@ def template_downloads(kind: str, lead: str | None) -> None:
     script runs have ended, so with many people on the dashboard such a download fails.)
     A template of more than upload_templates.EAGER_ROWS rows (the chair's, at national
     scale) is built when asked for."""
-    today = views.london_today()
+    today = presenting.london_today()
     if kind == "updates":
         summary = web.query("upload_template_summary", lead=lead, today=today).iloc[0]
         held, asked = int(summary["recommendations"]), f"prepared {lead} {today}"
@@ -49,17 +49,19 @@ def show_check(kind: str, result: ImportResult) -> None:
             f"{len(result.errors)} problem(s): nothing can be written until they are "
             "fixed. Fix the file and upload it again."
         )
-        web.table(views.problems_table(result.errors), key="upload_errors")
+        web.table(presenting.problems_table(result.errors), key="upload_errors")
     else:
         st.success(f"The file is valid: {result.rows} row(s) ready to commit.")
     if result.warnings:
         st.warning(f"{len(result.warnings)} warning(s): these do not stop the import.")
-        web.table(views.problems_table(result.warnings), key="upload_warnings")
+        web.table(presenting.problems_table(result.warnings), key="upload_warnings")
     shown = result.preview
     rec_ids = [] if shown is None or "rec_id" not in shown else shown["rec_id"].dropna().tolist()
-    preview = views.upload_preview(kind, shown, web.query("current_positions", rec_ids=rec_ids))
+    preview = presenting.upload_preview(
+        kind, shown, web.query("current_positions", rec_ids=rec_ids)
+    )
     if len(preview):
-        changing = views.status_changes_count(preview)
+        changing = presenting.status_changes_count(preview)
         st.subheader(f"Preview of what would be written ({changing} status change(s))")
         web.table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
 
@@ -96,13 +98,13 @@ def commit(kind: str, file_name: str, data: bytes, user: User, sha: str) -> None
         return
     st.session_state["commit_outcome"] = (
         result.status,
-        views.commit_message(result.status, result.batch_id, result.rows, result.inserted),
+        presenting.commit_message(result.status, result.batch_id, result.rows, result.inserted),
     )
 
 
 def undo_controls(history: pd.DataFrame, user: User) -> None:
     """Choose a committed upload and undo it (recorded; nothing is deleted)."""
-    batches = views.undoable_batches(history)
+    batches = presenting.undoable_batches(history)
     if not batches:
         st.text("No committed uploads to undo.")
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import views, web
+from cjb_tracker import presenting, web
 
 FORM = web.DecisionForm()
 
@@ -24,20 +24,20 @@ if outcome and outcome[0] == "success":
 
 proposed = web.query("proposed_closures")
 st.header(f"Waiting for a decision ({len(proposed):,})")
-web.table(views.proposals_table(proposed), key="proposed_closures", dates=("proposed_on",))
+web.table(presenting.proposals_table(proposed), key="proposed_closures", dates=("proposed_on",))
 if proposed.empty:
     st.stop()
 
-labels = views.recommendation_labels(proposed)
+labels = presenting.recommendation_labels(proposed)
 rec_id = st.selectbox(
     "Recommendation", list(labels), format_func=labels.__getitem__, key="decide_rec"
 )
-chosen = views.proposal_of(proposed, rec_id)
+chosen = presenting.proposal_of(proposed, rec_id)
 web.labelled_text("Proposal", chosen["narrative"])
 web.labelled_text("Evidence", chosen["evidence"])
 
 meetings = web.query("decision_meetings", proposed_at=chosen["proposed_at"])
-meeting_labels = views.meeting_labels(meetings)
+meeting_labels = presenting.meeting_labels(meetings)
 if not meeting_labels:
     st.info(
         f"The closure of {rec_id} was proposed for a meeting not yet held; the decision can "
@@ -54,7 +54,7 @@ with st.form("decision"):
     st.radio(
         "The Board's decision",
         [True, False],
-        format_func=views.verdict_label,
+        format_func=presenting.verdict_label,
         key=FORM.accepted,
     )
     st.text_input("Minute reference (when accepted)", key=FORM.minute)

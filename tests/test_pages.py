@@ -12,7 +12,7 @@ import pytest
 from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import ingest, store, upload_templates, views
+from cjb_tracker import ingest, presenting, store, upload_templates
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
@@ -156,7 +156,7 @@ def test_recommendations_table_lists_and_searches(dashboard_db: Path) -> None:
 def test_a_long_table_is_read_a_page_at_a_time(
     dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_ROWS", 5)  # 13 recommendations: three pages
+    monkeypatch.setattr(presenting, "PAGE_ROWS", 5)  # 13 recommendations: three pages
     at = open_page(RECOMMENDATIONS)
     assert rec_ids(frame(at, "recommendation_table")) == [f"RAPE1-R{n}" for n in range(1, 6)]
     captions = [c.value for c in at.caption if c.value.startswith("Rows ")]
@@ -200,7 +200,7 @@ def test_recommendation_detail_shows_updates_newest_first_and_due_history(
 def test_a_long_history_shows_its_newest_updates_until_asked_for_every_one(
     dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "UPDATE_CARDS", 1)  # RAPE1-R4 has two updates
+    monkeypatch.setattr(presenting, "UPDATE_CARDS", 1)  # RAPE1-R4 has two updates
 
     def headings(at: AppTest) -> list[str]:
         return [t.value.split(" · ")[0] for t in at.text if " · reported by " in t.value]
@@ -278,7 +278,7 @@ def test_overdue_page_lists_overdue_items_and_not_complete_ones(dashboard_db: Pa
 def test_a_paged_table_without_a_search_does_not_offer_one(
     dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_ROWS", 5)  # 9 recommendations undated, 11 stale
+    monkeypatch.setattr(presenting, "PAGE_ROWS", 5)  # 9 recommendations undated, 11 stale
     at = open_page(OVERDUE)
     assert "search" not in " ".join(t.label for t in at.text_input)  # the page has none
     captions = [c.value for c in at.caption if c.value.startswith("Rows ")]

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cjb_tracker import ingest, store, views
+from cjb_tracker import ingest, presenting, store
 
 TODAY = dt.date(2026, 1, 1)
 ALL: dict[str, Any] = {"report": None, "body": None, "addressee": None, "lead": None}
@@ -377,11 +377,11 @@ def test_updates_owed_by_lead_counts_each_lead(fixture_db: duckdb.DuckDBPyConnec
     # The Meetings page counts them itself when one page of updates_owed holds every row.
     owed = {"meeting_id": "CJB:2021-10-13", **ALL}
     whole = store.run_query(fixture_db, "updates_owed", **owed, **EVERY_ROW)
-    counted = views.owed_by_lead(whole)
+    counted = presenting.owed_by_lead(whole)
     assert counted is not None
     assert [tuple(r) for r in counted.itertuples(index=False)] == found
     part = store.run_query(fixture_db, "updates_owed", **owed, limit=5, offset=0)
-    assert views.owed_by_lead(part) is None  # only some rows: the query counts them
+    assert presenting.owed_by_lead(part) is None  # only some rows: the query counts them
 
 
 def test_upload_template_summary_counts_rows_and_names_the_next_meeting(

@@ -11,13 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from cjb_tracker import views, vocab
+from cjb_tracker import presenting, vocab
 from cjb_tracker.packs.escape import esc
 from cjb_tracker.packs.gather import Pack, reports_covered
 from cjb_tracker.packs.svg import stacked_bars_svg
 
 
-def _text(value: Any, missing: str = views.NOT_SET) -> str:
+def _text(value: Any, missing: str = presenting.NOT_SET) -> str:
     shown = esc(value)
     return shown if shown else f'<span class="missing">{missing}</span>'
 
@@ -49,12 +49,14 @@ def render_html(pack: Pack) -> str:
 def _cover(pack: Pack) -> str:
     m = pack.meeting
     reports = "<br>".join(esc(r) for r in reports_covered(pack.recommendations)) or "None"
-    previous = views.uk_date(m["previous_held_on"]) if pd.notna(m["previous_held_on"]) else "none"
+    previous = (
+        presenting.uk_date(m["previous_held_on"]) if pd.notna(m["previous_held_on"]) else "none"
+    )
     facts = [
         ("Body", f"{esc(m['body_name'])} ({esc(m['body'])})"),
-        ("Meeting", f"{esc(views.uk_date(m['held_on']))} — {esc(m['title'])}"),
+        ("Meeting", f"{esc(presenting.uk_date(m['held_on']))} — {esc(m['title'])}"),
         ("Meeting id", esc(m["meeting_id"])),
-        ("Position as at", esc(views.uk_date(pack.as_at))),
+        ("Position as at", esc(presenting.uk_date(pack.as_at))),
         ("Previous meeting", esc(previous)),
         ("Reports covered", reports),
         ("Recommendations", str(len(pack.recommendations))),
@@ -77,10 +79,10 @@ def _summary(pack: Pack) -> str:
     boxes = "".join(
         f'<div class="headline"><span class="value">{value}</span>'
         f'<span class="label">{esc(label)}</span></div>'
-        for label, value, _ in views.headline_metrics(pack.headlines)
+        for label, value, _ in presenting.headline_metrics(pack.headlines)
     )
-    by_addressee = views.status_by_addressee_table(pack.by_addressee)
-    by_meeting = views.status_by_meeting_table(pack.by_meeting)
+    by_addressee = presenting.status_by_addressee_table(pack.by_addressee)
+    by_meeting = presenting.status_by_meeting_table(pack.by_meeting)
     addressee_rows = [
         (f"{a} ({s})", _counts(r)) for (s, a), r in _indexed(by_addressee, ["scope", "addressee"])
     ]
@@ -109,7 +111,7 @@ def _meetings_shown(pack: Pack, count: int) -> str:
 def _summary_scope(pack: Pack) -> str:
     """Which recommendations the summary counts, and how that differs from the sections."""
     body, owned = pack.meeting["body"], int(pack.headlines["recommendations"].iloc[0])
-    text = f"The {owned} recommendations {body} owns, as at {views.uk_date(pack.as_at)}."
+    text = f"The {owned} recommendations {body} owns, as at {presenting.uk_date(pack.as_at)}."
     others = len(pack.recommendations) - owned
     if others > 0:
         text += (
@@ -131,14 +133,14 @@ def _counts(row: pd.Series) -> dict[str, int]:
 def _since_previous(pack: Pack) -> str:
     m = pack.meeting
     if pd.notna(m["previous_held_on"]):
-        intro = f"Compared with the meeting of {esc(views.uk_date(m['previous_held_on']))}."
+        intro = f"Compared with the meeting of {esc(presenting.uk_date(m['previous_held_on']))}."
     else:
         intro = "This is the body's first meeting: changes are shown against the day before it."
     parts = [
         f'<section class="page"><h2>Since the previous meeting</h2><p class="caption">{intro}</p>'
     ]
     labels = {"detail": "detail / evidence / reason"}
-    for kind, rows in views.changes_by_kind(pack.changes):
+    for kind, rows in presenting.changes_by_kind(pack.changes):
         parts.append(f"<h3>{esc(kind)} ({len(rows):,})</h3>")
         columns = ["rec_id", "title", "lead", "before", "after", "detail"]
         parts.append(html_table(rows, columns, labels))
@@ -162,14 +164,14 @@ def _overdue(pack: Pack) -> str:
     return (
         f'<section class="page"><h2>Overdue ({len(pack.overdue)})</h2>'
         f'<p class="caption">Open and past the current due date as at '
-        f"{esc(views.uk_date(pack.as_at))}, most overdue first.</p>"
+        f"{esc(presenting.uk_date(pack.as_at))}, most overdue first.</p>"
         f"{html_table(pack.overdue, columns, labels)}</section>"
     )
 
 
 def _recommendation(pack: Pack, rec: pd.Series) -> str:
     rag = vocab.rag_label(rec["rag"] if isinstance(rec["rag"], str) else None)
-    due = views.uk_date(rec["due"])
+    due = presenting.uk_date(rec["due"])
     if rec["overdue"]:
         due += f" — {int(rec['days_overdue'])} days overdue"
     facts = [
@@ -179,7 +181,7 @@ def _recommendation(pack: Pack, rec: pd.Series) -> str:
         ("Lead", _text(rec["lead"])),
         ("Owning body", esc(rec["body"])),
         ("Timescale", _text(rec["timescale"])),
-        ("Original due", esc(views.uk_date(rec["original_due"]))),
+        ("Original due", esc(presenting.uk_date(rec["original_due"]))),
         ("Current due", esc(due)),
         ("Revisions", str(int(rec["revisions"]))),
         ("Report", esc(rec["report_code"])),
@@ -198,13 +200,13 @@ def _latest_update(rec: pd.Series) -> str:
     if pd.isna(rec["last_update_on"]):
         return '<h3>Latest update</h3><p class="none">No update has been reported.</p>'
     heading = (
-        f"Latest update — {esc(views.uk_date(rec['last_update_on']))}, "
+        f"Latest update — {esc(presenting.uk_date(rec['last_update_on']))}, "
         f"reported by {_text(rec['reported_by'], 'unknown')}"
     )
     parts = [f"<h3>{heading}</h3>", f'<p class="prose">{_text(rec["latest_update"], "none")}</p>']
     if pd.notna(rec["revised_due"]):
         parts.append(
-            f"<h3>Due date revised to {esc(views.uk_date(rec['revised_due']))}</h3>"
+            f"<h3>Due date revised to {esc(presenting.uk_date(rec['revised_due']))}</h3>"
             f'<p class="prose">{_text(rec["revision_reason"], "no reason given")}</p>'
         )
     if isinstance(rec["evidence"], str):
@@ -241,5 +243,5 @@ def _align(column: pd.Series) -> str:
 
 def _cell(value: Any) -> str:
     if isinstance(value, (pd.Timestamp, dt.date)):
-        return esc(views.uk_date(value))
+        return esc(presenting.uk_date(value))
     return esc(value)

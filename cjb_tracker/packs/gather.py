@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from cjb_tracker import store, views
+from cjb_tracker import presenting, store
 from cjb_tracker.errors import TrackerError
 
 LAST_MEETINGS = 8  # how many meetings the summary's "status across meetings" chart shows
@@ -38,7 +38,7 @@ class Pack:
 
     @property
     def title(self) -> str:
-        return f"{self.meeting['body']} board pack, {views.uk_date(self.meeting['held_on'])}"
+        return f"{self.meeting['body']} board pack, {presenting.uk_date(self.meeting['held_on'])}"
 
 
 def meeting_id_of(text: str) -> str:
@@ -62,7 +62,7 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
     recommendations = store.run_query(
         con, "pack_recommendations", meeting_id=meeting_id, as_at=when
     )
-    # (limit None: a pack lists every row, where a page shows views.PAGE_ROWS at a time)
+    # (limit None: a pack lists every row, where a page shows presenting.PAGE_ROWS at a time)
     every = {"limit": None, "offset": 0}
     overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when, **every)
     return Pack(

@@ -3,7 +3,7 @@ word for each status always in the legend beside its swatch."""
 
 from __future__ import annotations
 
-from cjb_tracker import views, vocab
+from cjb_tracker import presenting, vocab
 from cjb_tracker.packs.escape import esc
 
 # One fill per status that still reads in black and white: a tint of the status colour
@@ -25,7 +25,7 @@ def _pattern_defs(prefix: str) -> str:
     for status, marks in _PATTERNS.items():
         colour = _tint(vocab.STATUS_COLOURS[status])
         defs.append(
-            f'<pattern id="{prefix}-{views.slug(status)}" width="8" height="8" '
+            f'<pattern id="{prefix}-{presenting.slug(status)}" width="8" height="8" '
             f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="{colour}"/>'
             f"{marks}</pattern>"
         )
@@ -62,7 +62,7 @@ def stacked_bars_svg(rows: list[tuple[str, dict[str, int]]], key: str) -> str:
             w = bar_w * n / most
             parts.append(
                 f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-                f'fill="url(#{prefix}-{views.slug(status)})" stroke="#000" stroke-width="0.8">'
+                f'fill="url(#{prefix}-{presenting.slug(status)})" stroke="#000" stroke-width="0.8">'
                 f"<title>{esc(status)}: {n:,}</title></rect>"
             )
             if w >= 14:
@@ -98,7 +98,7 @@ def _legend(statuses: list[str], prefix: str, width: int) -> str:
             x, y = 4.0, y + 18
         parts.append(
             f'<rect x="{x:.1f}" y="{y}" width="16" height="12" '
-            f'fill="url(#{prefix}-{views.slug(status)})" stroke="#000" stroke-width="0.8"/>'
+            f'fill="url(#{prefix}-{presenting.slug(status)})" stroke="#000" stroke-width="0.8"/>'
             f'<text x="{x + 21:.1f}" y="{y + 10}" font-size="10.5">{esc(status)}</text>'
         )
         x += span

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import ingest, packs, store, upload_templates, views
+from cjb_tracker import ingest, packs, presenting, store, upload_templates
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
@@ -52,7 +52,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def _choices(path: str) -> dict[str, list[str]]:
     found = store.run_query(_connection(path), "filter_choices")
-    return {name: views.choices(found, name) for name in FILTER_KEYS}
+    return {name: presenting.choices(found, name) for name in FILTER_KEYS}
 
 
 def filter_choices() -> dict[str, list[str]]:

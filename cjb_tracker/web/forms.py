@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cjb_tracker import decisions, ingest, views
+from cjb_tracker import decisions, ingest, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
@@ -59,7 +59,10 @@ def record_decision(rec_id: str, user: User, form: DecisionForm) -> None:
         state[_DECISION_KEY] = ("error", str(refused))
         return
     clear_caches()
-    state[_DECISION_KEY] = ("success", views.decision_message(rec_id, batch_id, decision.accepted))
+    state[_DECISION_KEY] = (
+        "success",
+        presenting.decision_message(rec_id, batch_id, decision.accepted),
+    )
     state[form.minute] = state[form.reason] = ""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from cjb_tracker import auth, views
+from cjb_tracker import auth, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotAllowed
 
@@ -100,10 +100,10 @@ def require_dashboard() -> None:
         st.rerun()
 
 
-def current_filters() -> views.Filters:
+def current_filters() -> presenting.Filters:
     """The filters as the sidebar set them this run (defaults when it was not drawn)."""
     chosen = {k: st.session_state.get(k) for k in FILTER_KEYS}
     as_at = st.session_state.get("as_at")
     if not isinstance(as_at, dt.date):
-        as_at = views.london_today()
-    return views.Filters(**chosen, as_at=as_at)
+        as_at = presenting.london_today()
+    return presenting.Filters(**chosen, as_at=as_at)

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import views
+from cjb_tracker import presenting
 from cjb_tracker.web.data import query
 
 
@@ -35,10 +35,10 @@ def paged_query(name: str, key: str, **params: Any) -> pd.DataFrame:
     page past the end (the data changed under it) goes back to the first."""
     _first_page_when_changed(key, params)
     offset = page_offset(key)
-    frame = query(name, **params, limit=views.PAGE_ROWS, offset=offset)
+    frame = query(name, **params, limit=presenting.PAGE_ROWS, offset=offset)
     if frame.empty and offset:
         st.session_state[_offset_key(key)] = 0
-        frame = query(name, **params, limit=views.PAGE_ROWS, offset=0)
+        frame = query(name, **params, limit=presenting.PAGE_ROWS, offset=0)
     return frame
 
 
@@ -49,38 +49,38 @@ def _turn_page(key: str, offset: int) -> None:
 def pager(key: str, shown: int, total: int, searchable: bool = False) -> None:
     """Which rows the table shows, and buttons to the previous and next page."""
     offset = page_offset(key)
-    caption = views.page_caption(offset, shown, total, searchable)
+    caption = presenting.page_caption(offset, shown, total, searchable)
     if caption is None:
         return
     st.caption(caption)
     back, forward = st.columns(2)
     back.button(
-        f"Previous {views.PAGE_ROWS}",
+        f"Previous {presenting.PAGE_ROWS}",
         key=f"{key}_previous",
         on_click=_turn_page,
-        args=(key, offset - views.PAGE_ROWS),
+        args=(key, offset - presenting.PAGE_ROWS),
         disabled=offset == 0,
     )
     forward.button(
-        f"Next {views.PAGE_ROWS}",
+        f"Next {presenting.PAGE_ROWS}",
         key=f"{key}_next",
         on_click=_turn_page,
-        args=(key, offset + views.PAGE_ROWS),
+        args=(key, offset + presenting.PAGE_ROWS),
         disabled=offset + shown >= total,
     )
 
 
 def meeting_changes(meeting_id: str, selection: dict[str, Any]) -> pd.DataFrame:
     """The page of each kind of change that its table shows (meeting_changes.sql)."""
-    keys = [change_table_key(kind) for kind in views.CHANGE_KINDS]
+    keys = [change_table_key(kind) for kind in presenting.CHANGE_KINDS]
     for key in keys:
         _first_page_when_changed(key, {"meeting_id": meeting_id, **selection})
     offsets = [page_offset(k) for k in keys]
-    params = {"meeting_id": meeting_id, **selection, "limit": views.PAGE_ROWS}
+    params = {"meeting_id": meeting_id, **selection, "limit": presenting.PAGE_ROWS}
     changes = query("meeting_changes", **params, offsets=offsets)
     shown = set(changes["change"])
     past_the_end = [
-        i for i, kind in enumerate(views.CHANGE_KINDS) if offsets[i] and kind not in shown
+        i for i, kind in enumerate(presenting.CHANGE_KINDS) if offsets[i] and kind not in shown
     ]
     if past_the_end:
         for i in past_the_end:
@@ -93,9 +93,9 @@ def meeting_changes(meeting_id: str, selection: dict[str, Any]) -> pd.DataFrame:
 def owed_by_lead(owed: pd.DataFrame, chosen: dict[str, Any]) -> pd.DataFrame:
     """How many updates each lead owes for the meeting: counted from the page of
     updates_owed.sql when it holds every row, else by updates_owed_by_lead.sql."""
-    counted = views.owed_by_lead(owed)
+    counted = presenting.owed_by_lead(owed)
     return query("updates_owed_by_lead", **chosen) if counted is None else counted
 
 
 def change_table_key(kind: str) -> str:
-    return views.slug(f"changes {kind}")
+    return presenting.slug(f"changes {kind}")

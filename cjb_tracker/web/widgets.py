@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import views
+from cjb_tracker import presenting
 from cjb_tracker.web.data import drawn, query
 from cjb_tracker.web.paging import pager
 
@@ -23,7 +23,7 @@ def date_columns(*names: str) -> dict[str, Any]:
 
 
 def link_column() -> dict[str, Any]:
-    """The 'link' column of views.with_detail_links, shown as the recommendation id."""
+    """The 'link' column of presenting.with_detail_links, shown as the recommendation id."""
     return {
         "link": st.column_config.LinkColumn(
             "recommendation",
@@ -63,7 +63,7 @@ def table(
         if frame.empty:
             st.text("None.")
             return
-        shown = views.without_counts(frame)
+        shown = presenting.without_counts(frame)
         st.dataframe(
             shown,
             key=key,
@@ -74,7 +74,7 @@ def table(
             placeholder="—",
         )
         if paged:
-            pager(key, len(shown), views.total_rows(frame), searchable)
+            pager(key, len(shown), presenting.total_rows(frame), searchable)
 
 
 def table_height(rows: int) -> int | Literal["auto"]:
@@ -98,7 +98,7 @@ def chart_with_numbers(
     def made(make: Callable[[pd.DataFrame], Any]) -> Any:
         return drawn(make, f"{make.__module__}.{make.__qualname__}", drawing, frame)
 
-    st.markdown(views.escape_markdown(made(summary)))
+    st.markdown(presenting.escape_markdown(made(summary)))
     st.plotly_chart(made(chart), key=key, width="stretch", config={"displaylogo": False})
     st.caption("The numbers in the chart above")
     table(made(numbers), key=f"{key}_numbers")
@@ -113,28 +113,28 @@ def fact_grid(facts: list[tuple[str, str]], columns: int = 4) -> None:
 
 def update_cards(updates: pd.DataFrame, key: str) -> None:
     """Each update in a bordered card: who, when, what; every written part as plain text.
-    A long history shows its newest views.UPDATE_CARDS until 'Show every update' is on
+    A long history shows its newest presenting.UPDATE_CARDS until 'Show every update' is on
     (the chart and its table above cover every meeting)."""
     shown = updates
-    if len(updates) > views.UPDATE_CARDS:
+    if len(updates) > presenting.UPDATE_CARDS:
         every = st.toggle(f"Show every update ({len(updates)})", key=key)
         if not every:
-            shown = updates.head(views.UPDATE_CARDS)
-            st.caption(f"The newest {views.UPDATE_CARDS} of {len(updates)} updates.")
+            shown = updates.head(presenting.UPDATE_CARDS)
+            st.caption(f"The newest {presenting.UPDATE_CARDS} of {len(updates)} updates.")
     for _, update in shown.iterrows():
-        heading = views.update_heading(update)
+        heading = presenting.update_heading(update)
         if update.get("kind") == "decision":  # the Board's, recorded by the chair
             heading = "Board decision · " + heading.replace("reported by", "recorded by")
         with st.container(border=True):
             st.text(heading)
-            for label, text in views.update_sections(update):
+            for label, text in presenting.update_sections(update):
                 labelled_text(label, text)
 
 
 def labelled_text(label: str, text: Any) -> None:
     """A label in bold and user-written text under it, shown as plain text."""
     st.markdown(f"**{label}**")
-    st.text(text if isinstance(text, str) and text else views.NOT_SET)
+    st.text(text if isinstance(text, str) and text else presenting.NOT_SET)
 
 
 def url_choice(

@@ -10,25 +10,25 @@ import duckdb
 import openpyxl
 import pandas as pd
 
-from cjb_tracker import ingest, spreadsheets, store, upload_templates, views
+from cjb_tracker import ingest, presenting, spreadsheets, store, upload_templates
 from cjb_tracker.formats import FORMATS
 from cjb_tracker.problems import Problem
 
 
 def test_dates_read_the_uk_way() -> None:
-    assert views.uk_date(dt.date(2021, 9, 13)) == "13 Sep 2021"
-    assert views.uk_date(pd.Timestamp("2022-01-02")) == "2 Jan 2022"
-    assert views.uk_date(None) == views.uk_date(pd.NaT) == "not set"
+    assert presenting.uk_date(dt.date(2021, 9, 13)) == "13 Sep 2021"
+    assert presenting.uk_date(pd.Timestamp("2022-01-02")) == "2 Jan 2022"
+    assert presenting.uk_date(None) == presenting.uk_date(pd.NaT) == "not set"
 
 
 def test_filters_describe_what_the_numbers_respect() -> None:
-    filters = views.Filters(lead="DS Patel", as_at=dt.date(2021, 10, 1))
+    filters = presenting.Filters(lead="DS Patel", as_at=dt.date(2021, 10, 1))
     assert filters.describe() == "As at 1 Oct 2021 · lead: DS Patel"
     assert filters.params()["as_at"] == dt.date(2021, 10, 1)
 
 
 def test_markdown_is_escaped_so_it_shows_as_typed() -> None:
-    escaped = views.escape_markdown("![x](http://evil.test/a.png) *b*")
+    escaped = presenting.escape_markdown("![x](http://evil.test/a.png) *b*")
     assert "](" not in escaped
     assert escaped.replace("\\", "") == "![x](http://evil.test/a.png) *b*"
 
@@ -38,17 +38,17 @@ def test_changes_by_kind_lists_every_kind_even_when_empty() -> None:
         {"change": ["Status changed"], "rec_id": ["RAPE1-R1"], "before": ["In progress"],
          "after": ["Complete"]}
     )  # fmt: skip
-    split = dict(views.changes_by_kind(changes))
-    assert list(split) == list(views.CHANGE_KINDS)
+    split = dict(presenting.changes_by_kind(changes))
+    assert list(split) == list(presenting.CHANGE_KINDS)
     assert list(split["Status changed"]["rec_id"]) == ["RAPE1-R1"]
     assert split["RAG changed"].empty
 
 
 def test_overdue_groups_are_named_for_the_grouping() -> None:
     groups = pd.DataFrame({"group": ["Police forces"], "recommendations": [2]})
-    table = views.overdue_groups_table(groups, "Addressee")
+    table = presenting.overdue_groups_table(groups, "Addressee")
     assert list(table.columns) == ["addressee", "recommendations"]
-    assert set(views.GROUPINGS.values()) == {"lead", "body", "addressee"}  # overdue_groups.sql
+    assert set(presenting.GROUPINGS.values()) == {"lead", "body", "addressee"}  # overdue_groups.sql
 
 
 def test_upload_preview_marks_rows_that_change_a_status() -> None:
@@ -60,13 +60,13 @@ def test_upload_preview_marks_rows_that_change_a_status() -> None:
         {"rec_id": ["RAPE1-R1", "RAPE1-R2"], "status": ["In progress", "Not started"],
          "rag": ["Green", "Amber"]}
     )  # fmt: skip
-    shown = views.upload_preview("updates", preview, current)
+    shown = presenting.upload_preview("updates", preview, current)
     assert list(shown["changes status"]) == ["yes: In progress → Complete", "no"]
-    assert views.status_changes_count(shown) == 1
+    assert presenting.status_changes_count(shown) == 1
 
 
 def test_problems_table_keeps_row_and_column() -> None:
-    table = views.problems_table([Problem(3, "status", "constraint-error", "Bad status")])
+    table = presenting.problems_table([Problem(3, "status", "constraint-error", "Bad status")])
     assert table.to_dict("records") == [
         {"row": 3, "column": "status", "problem": "constraint-error", "message": "Bad status"}
     ]
@@ -126,45 +126,45 @@ def test_blank_templates_for_the_other_kinds() -> None:
 
 
 def test_a_table_of_one_page_of_many_says_which_rows_it_shows() -> None:
-    assert views.page_caption(100, 100, 50_013) == (
+    assert presenting.page_caption(100, 100, 50_013) == (
         "Rows 101 to 200 of 50,013. Use Previous and Next, or narrow them with the filters "
         "in the sidebar."
     )
     # The search is offered only where the page has one (the Recommendations list).
-    assert views.page_caption(0, 100, 50_013, searchable=True) == (
+    assert presenting.page_caption(0, 100, 50_013, searchable=True) == (
         "Rows 1 to 100 of 50,013. Use Previous and Next, or narrow them with the filters "
         "in the sidebar or the search."
     )
-    assert views.page_caption(0, 19, 19) is None  # shown whole
-    assert views.page_caption(100, 3, 103) is not None  # the last page of several
+    assert presenting.page_caption(0, 19, 19) is None  # shown whole
+    assert presenting.page_caption(100, 3, 103) is not None  # the last page of several
 
 
 def test_a_list_querys_page_says_how_many_rows_there_are_in_all() -> None:
     # recommendation_list.sql with $limit 2: two rows, each saying 50,013 in all.
     page = pd.DataFrame({"rec_id": ["NAT0-R1", "NAT0-R2"], "total_rows": [50_013, 50_013]})
-    assert views.total_rows(page) == 50_013
-    assert list(views.without_counts(page).columns) == ["rec_id"]
-    assert views.total_rows(page.head(0)) == 0
+    assert presenting.total_rows(page) == 50_013
+    assert list(presenting.without_counts(page).columns) == ["rec_id"]
+    assert presenting.total_rows(page.head(0)) == 0
 
 
 def test_the_recommendation_picker_keeps_a_chosen_one_beyond_the_limit() -> None:
     listed = pd.DataFrame({"rec_id": ["NAT0-R1"], "title": ["One"]})  # the first rows only
     linked = pd.DataFrame({"rec_id": ["NAT0-R3"], "title": ["Three"]})  # its detail row
-    assert views.recommendation_choices(listed, None) == {"NAT0-R1": "NAT0-R1 — One"}
-    assert views.recommendation_choices(listed, linked) == {
+    assert presenting.recommendation_choices(listed, None) == {"NAT0-R1": "NAT0-R1 — One"}
+    assert presenting.recommendation_choices(listed, linked) == {
         "NAT0-R1": "NAT0-R1 — One",
         "NAT0-R3": "NAT0-R3 — Three",
     }
-    assert views.recommendation_choices(listed, linked.head(0)) == {"NAT0-R1": "NAT0-R1 — One"}
+    assert presenting.recommendation_choices(listed, linked.head(0)) == {"NAT0-R1": "NAT0-R1 — One"}
 
 
 def test_headline_counts_are_shown_with_commas() -> None:
-    counts = pd.DataFrame({column: [37_513] for column, _, _ in views.HEADLINES})
-    assert {value for _, value, _ in views.headline_metrics(counts)} == {"37,513"}
+    counts = pd.DataFrame({column: [37_513] for column, _, _ in presenting.HEADLINES})
+    assert {value for _, value, _ in presenting.headline_metrics(counts)} == {"37,513"}
 
 
 def test_the_proposals_table_leaves_out_the_exact_time_of_the_proposal() -> None:
     proposed = pd.DataFrame(
         {"rec_id": ["RAPE1-R6"], "proposed_on": [dt.date(2026, 10, 14)], "proposed_at": [1]}
     )
-    assert list(views.proposals_table(proposed).columns) == ["rec_id", "proposed_on"]
+    assert list(presenting.proposals_table(proposed).columns) == ["rec_id", "proposed_on"]

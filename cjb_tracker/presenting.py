@@ -3,6 +3,10 @@ wording, and the reshaping of query results into the tables and choices a page r
 
 Pages call these so that they hold no pandas of their own; every function here is a pure
 function of its arguments and is tested directly.
+
+Named for what it does, presenting query results, and not `views`: a view here is a SQL
+view (current_status, effective_updates and the others in queries/schema.sql), and this
+module defines none.
 """
 
 from __future__ import annotations
