@@ -34,10 +34,14 @@ def record(
     change it records are written together or not at all)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    cur.execute(
-        "insert into audit_events (event_id, actor, action, target, outcome, detail)"
-        " values (nextval('audit_seq'), ?, ?, ?, ?, ?)",
-        [actor, action, target, outcome, detail],
+    store.run_script(
+        cur,
+        "insert_audit_event",
+        actor=actor,
+        action=action,
+        target=target,
+        outcome=outcome,
+        detail=detail,
     )
 
 

@@ -60,11 +60,21 @@ def decide(
                 f"{proposed_on:%-d %b %Y}; the decision must be at that meeting or a "
                 "later one."
             )
-        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
-        cur.execute(
-            "insert into import_batches (batch_id, kind, file_name, imported_by, row_count,"
-            " inserted, status, illustrative) values (?, 'decision', ?, ?, 1, 1, 'committed', ?)",
-            [batch_id, f"Closure decision on {rec_id}", chair.username, illustrative],
+        batch_id = int(cur.execute(store.load_query("next_batch_id")).fetchall()[0][0])
+        store.run_script(
+            cur,
+            "insert_import_batch",
+            batch_id=batch_id,
+            kind="decision",
+            file_name=f"Closure decision on {rec_id}",
+            sha256=None,
+            imported_by=chair.username,
+            row_count=1,
+            inserted=1,
+            status="committed",
+            error_count=0,
+            warning_count=0,
+            illustrative=illustrative,
         )
         status = "Complete" if decision.accepted else "In progress"
         narrative = (
@@ -72,21 +82,17 @@ def decide(
             if decision.accepted
             else f"The Board did not accept the proposed closure: {reason}"
         )
-        cur.execute(
-            "insert into updates (update_id, rec_id, meeting_id, status, rag, narrative,"
-            " evidence, reported_by, batch_id, kind)"
-            " values ((select coalesce(max(update_id), 0) + 1 from updates), ?, ?, ?, ?, ?, ?,"
-            " ?, ?, 'decision')",
-            [
-                rec_id,
-                decision.meeting_id,
-                status,
-                None if decision.accepted else rag,
-                narrative,
-                f"Minute {minute}" if minute else None,
-                chair.display_name,
-                batch_id,
-            ],
+        store.run_script(
+            cur,
+            "insert_decision",
+            rec_id=rec_id,
+            meeting_id=decision.meeting_id,
+            status=status,
+            rag=None if decision.accepted else rag,
+            narrative=narrative,
+            evidence=f"Minute {minute}" if minute else None,
+            reported_by=chair.display_name,
+            batch_id=batch_id,
         )
         store.refresh_derived(cur, batch_id)
         outcome = "accepted" if decision.accepted else "not accepted"
@@ -98,11 +104,7 @@ def decide(
 
 
 def _proposal(cur: duckdb.DuckDBPyConnection, rec_id: str) -> tuple[date, str | None]:
-    rows = cur.execute(
-        "select c.status, u.held_on, c.rag from current_status as c"
-        " left join meetings as u on u.meeting_id = c.last_meeting_id where c.rec_id = ?",
-        [rec_id],
-    ).fetchall()
+    rows = cur.execute(store.load_query("closure_proposal"), {"rec_id": rec_id}).fetchall()
     if not rows:
         raise NotFound(f"There is no recommendation {rec_id}.")
     status, held_on, rag = rows[0]
@@ -115,7 +117,7 @@ def _proposal(cur: duckdb.DuckDBPyConnection, rec_id: str) -> tuple[date, str | 
 
 
 def _meeting_date(cur: duckdb.DuckDBPyConnection, meeting_id: str) -> date:
-    rows = cur.execute("select held_on from meetings where meeting_id = ?", [meeting_id]).fetchall()
+    rows = cur.execute(store.load_query("meeting_held_on"), {"meeting_id": meeting_id}).fetchall()
     if not rows:
         raise NotFound(f"There is no meeting {meeting_id}.")
     held_on: date = rows[0][0]

@@ -44,6 +44,30 @@ UNDONE_AT_THE_SAME_MOMENT = (
 )
 
 
+@dataclass(frozen=True)
+class _KindQueries:
+    """The queries/*.sql files that check and write one kind of file."""
+
+    check: str  # reads the staged file into the temp table `checked`
+    problems: str  # each problem found in `checked`
+    insert: str  # appends `checked` as a batch
+    count: str  # how many records of the kind there are
+
+
+_QUERIES = {
+    "updates": _KindQueries("check_updates", "problems_updates", "insert_updates", "count_updates"),
+    "recommendations": _KindQueries(
+        "check_recommendations",
+        "problems_recommendations",
+        "insert_recommendations",
+        "count_recommendation_records",
+    ),
+    "meetings": _KindQueries(
+        "check_meetings", "problems_meetings", "insert_meetings", "count_meeting_records"
+    ),
+}
+
+
 @dataclass
 class ImportResult:
     """What became of one file: the contract of `cjb-tracker import --json`."""
@@ -254,9 +278,9 @@ def _check_and_write(
     try:
         with store.begun(cur):
             result = _check_in(cur, kind, staged, actor, dry_run)
-            batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+            batch_id = _next_batch_id(cur)
             before = _count_records(cur, kind)
-            store.run_script(cur, f"insert_{kind}", batch_id=batch_id)
+            store.run_script(cur, _QUERIES[kind].insert, batch_id=batch_id)
             inserted = _count_records(cur, kind) - before
             _insert_batch(
                 cur,
@@ -302,9 +326,7 @@ def _audit_commit(
     audit.record(cur, actor.username, "import", file_name, "committed", detail)
     if kind != "updates":
         return
-    proposed = cur.execute(
-        "select rec_id, meeting_id from checked where status = 'Closure proposed' order by rec_id"
-    ).fetchall()
+    proposed = cur.execute(store.load_query("closures_proposed_in_file")).fetchall()
     for rec_id, meeting_id in proposed:
         audit.record(
             cur, actor.username, "closure-proposal", rec_id, "committed",
@@ -318,7 +340,7 @@ def _check_in(
     """Check the staged file inside the import's transaction; raise _RolledBack when it
     must not be written (problems found, or a dry run)."""
     errors, warnings = _check(cur, kind, staged, actor)
-    preview = cur.execute("select * from checked order by row_number limit 500").df()
+    preview = cur.execute(store.load_query("checked_preview")).df()
     result = ImportResult(
         "valid", rows=staged.rows, errors=errors, warnings=warnings, preview=preview
     )
@@ -333,9 +355,9 @@ def _check(
     cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, actor: User
 ) -> tuple[list[Problem], list[Problem]]:
     _register_vocabularies(cur)
-    store.run_script(cur, f"check_{kind}", imported_by=actor.display_name)
+    store.run_script(cur, _QUERIES[kind].check, imported_by=actor.display_name)
     found = cur.execute(
-        store.load_query(f"problems_{kind}"), {"missing": staged.missing}
+        store.load_query(_QUERIES[kind].problems), {"missing": staged.missing}
     ).fetchall()
     if kind == "updates":
         found += cur.execute(
@@ -353,36 +375,27 @@ def _check(
 
 
 def _register_vocabularies(cur: duckdb.DuckDBPyConnection) -> None:
+    """The spellings of a status and of a RAG an upload may use, as the temp tables the
+    checks read."""
     for name, pairs in (
-        ("status_spellings", vocab.status_spellings()),
-        ("rag_spellings", vocab.rag_spellings()),
+        ("stage_status_spellings", vocab.status_spellings()),
+        ("stage_rag_spellings", vocab.rag_spellings()),
     ):
-        frame = pd.DataFrame(pairs, columns=["key", "word"], dtype="string")
-        cur.register(f"{name}_frame", frame)
-        cur.execute(f"create or replace temp table {name} as select * from {name}_frame")
-        cur.unregister(f"{name}_frame")
-
-
-_COUNTED = {
-    "updates": "select count(*) from updates",
-    "recommendations": "select count(*) from recommendation_records",
-    "meetings": "select count(*) from meeting_records",
-}
+        keys, words = [k for k, _ in pairs], [w for _, w in pairs]
+        store.run_script(cur, name, keys=keys, words=words)
 
 
 def _count_records(cur: duckdb.DuckDBPyConnection, kind: str) -> int:
-    return int(store.scalar(cur, _COUNTED[kind]))
+    counted = cur.execute(store.load_query(_QUERIES[kind].count)).fetchall()
+    return int(counted[0][0])
 
 
 def _committed_batch_with(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
     cur = con.cursor()  # the connection is shared between threads; a cursor is not
     try:
-        found = store.scalar(
-            cur,
-            "select min(batch_id) from import_batches where kind = ? and sha256 = ? "
-            "and status = 'committed'",
-            [kind, sha256],
-        )
+        found = cur.execute(
+            store.load_query("committed_batch_with_file"), {"kind": kind, "sha256": sha256}
+        ).fetchall()[0][0]
     finally:
         cur.close()
     return None if found is None else int(found)
@@ -401,7 +414,7 @@ def _record_batch(
     warnings: int = 0,
 ) -> int:
     with store.transaction(con) as cur:
-        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
+        batch_id = _next_batch_id(cur)
         _insert_batch(
             cur,
             batch_id,
@@ -435,24 +448,25 @@ def _insert_batch(
     warnings: int,
     illustrative: bool,
 ) -> None:
-    cur.execute(
-        "insert into import_batches (batch_id, kind, file_name, sha256, imported_by, row_count,"
-        " inserted, status, error_count, warning_count, illustrative)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            batch_id,
-            kind,
-            file_name,
-            sha256,
-            imported_by,
-            rows,
-            inserted,
-            status,
-            errors,
-            warnings,
-            illustrative,
-        ],
+    store.run_script(
+        cur,
+        "insert_import_batch",
+        batch_id=batch_id,
+        kind=kind,
+        file_name=file_name,
+        sha256=sha256,
+        imported_by=imported_by,
+        row_count=rows,
+        inserted=inserted,
+        status=status,
+        error_count=errors,
+        warning_count=warnings,
+        illustrative=illustrative,
     )
+
+
+def _next_batch_id(cur: duckdb.DuckDBPyConnection) -> int:
+    return int(cur.execute(store.load_query("next_batch_id")).fetchall()[0][0])
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | str) -> None:
@@ -467,9 +481,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
         )
         raise
     with _one_writer(UNDONE_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
-        status = store.scalar(
-            cur, "select status from import_batches where batch_id = ?", [batch_id]
-        )
+        found = cur.execute(store.load_query("batch_status"), {"batch_id": batch_id}).fetchall()
+        status = found[0][0] if found else None
         if status is None:
             raise NotFound(f"There is no import batch {batch_id}.")
         if status != "committed":
@@ -483,11 +496,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
                 f"Batch {batch_id} added meetings or recommendations that later batches use "
                 f"({later}). Undo those first."
             )
-        cur.execute(
-            "update import_batches set status = 'reverted', reverted_by = ?, reverted_at = now()"
-            " where batch_id = ?",
-            [actor.username, batch_id],
-        )
+        store.run_script(cur, "revert_batch", batch_id=batch_id, reverted_by=actor.username)
         store.refresh_derived(cur, batch_id)
         audit.record(cur, actor.username, "undo", f"batch {batch_id}", "success")
     _checkpoint(con)

@@ -33,17 +33,17 @@ _NO_SUCH_USER_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
 
 def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     """The user with this username (any case), or None."""
-    rows = _users(con, "username = ?", [username.strip().lower()])
+    rows = _users(con, username=username.strip().lower())
     return rows[0] if rows else None
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
-    return _users(con, "true", [])
+    return _users(con)
 
 
 def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
     """The enabled user a single sign-on email belongs to; anyone else is refused."""
-    found = _users(con, "email = ?", [(email or "").strip().lower()]) if email else []
+    found = _users(con, email=email.strip().lower()) if email else []
     if not found:
         raise NotAllowed(
             f"{email or 'This account'} is not a user of this tracker. Ask the chair or "
@@ -54,28 +54,31 @@ def user_for_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
     return found[0]
 
 
-def _users(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[User]:
-    cur = con.cursor()
+def _users(
+    con: duckdb.DuckDBPyConnection, *, username: str | None = None, email: str | None = None
+) -> list[User]:
+    cur = con.cursor()  # the connection is shared between threads; a cursor is not
     try:
-        rows = cur.execute(
-            "select username, display_name, role, email, lead_names, rec_ids, enabled,"
-            f" illustrative from users where {where} order by username",
-            params,
-        ).fetchall()
+        return _read_users(cur, username=username, email=email)
     finally:
         cur.close()
+
+
+def _read_users(
+    cur: duckdb.DuckDBPyConnection, *, username: str | None = None, email: str | None = None
+) -> list[User]:
+    """The users query on this cursor (inside its transaction, when it has one)."""
+    rows = cur.execute(store.load_query("users"), {"username": username, "email": email})
     return [
         User(u, d, r, e, tuple(ln or ()), tuple(ri or ()), bool(en), bool(il))
-        for u, d, r, e, ln, ri, en, il in rows
+        for u, d, r, e, ln, ri, en, il in rows.fetchall()
     ]
 
 
 def _password_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
     cur = con.cursor()
     try:
-        rows = cur.execute(
-            "select password_hash from users where username = ?", [username]
-        ).fetchall()
+        rows = cur.execute(store.load_query("password_hash"), {"username": username}).fetchall()
     finally:
         cur.close()
     return rows[0][0] if rows else None
@@ -119,12 +122,7 @@ def _locked_until(con: duckdb.DuckDBPyConnection, username: str) -> datetime | N
     cur = con.cursor()
     try:
         rows = cur.execute(
-            "select count(*), max(occurred_at) from audit_events"
-            " where action = 'sign-in' and target = ? and outcome = 'failure'"
-            " and occurred_at > now() - ?"
-            " and event_id > coalesce((select max(event_id) from audit_events"
-            "     where action = 'sign-in' and target = ? and outcome = 'success'), 0)",
-            [username, FAILURE_WINDOW, username],
+            store.load_query("sign_in_failures"), {"username": username, "window": FAILURE_WINDOW}
         ).fetchall()
     finally:
         cur.close()
@@ -186,9 +184,9 @@ def add_user(
     new = User(name, display_name.strip(), role, mail, lead_names, rec_ids, True, illustrative)
     with store.transaction(con) as cur:
         require(actor, "manage-users")
-        if cur.execute("select 1 from users where username = ?", [name]).fetchall():
+        if _read_users(cur, username=name):
             raise TrackerError(f"There is already a user '{name}'.")
-        if mail and cur.execute("select 1 from users where email = ?", [mail]).fetchall():
+        if mail and _read_users(cur, email=mail):
             raise TrackerError(f"Another user already has the email {mail}.")
         _write(cur, actor, new, hashed)
         audit.record(cur, actor.username, "user", name, "success", f"added as {role}")
@@ -262,22 +260,19 @@ def _change(
 
 
 def _write(cur: duckdb.DuckDBPyConnection, actor: User, user: User, hashed: str | None) -> None:
-    cur.execute(
-        "insert into user_records (record_id, username, display_name, email, role,"
-        " password_hash, enabled, lead_names, rec_ids, illustrative, recorded_by)"
-        " values (nextval('user_record_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            user.username,
-            user.display_name,
-            user.email,
-            user.role,
-            hashed,
-            user.enabled,
-            list(user.lead_names),
-            list(user.rec_ids),
-            user.illustrative,
-            actor.username,
-        ],
+    store.run_script(
+        cur,
+        "insert_user_record",
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        role=user.role,
+        password_hash=hashed,
+        enabled=user.enabled,
+        lead_names=list(user.lead_names),
+        rec_ids=list(user.rec_ids),
+        illustrative=user.illustrative,
+        recorded_by=actor.username,
     )
 
 
@@ -293,7 +288,9 @@ def _email(email: str | None) -> str | None:
 def _unknown_recommendations(con: duckdb.DuckDBPyConnection, rec_ids: tuple[str, ...]) -> list[str]:
     cur = con.cursor()
     try:
-        known = {r for (r,) in cur.execute("select rec_id from recommendations").fetchall()}
+        unknown = cur.execute(
+            store.load_query("unknown_recommendations"), {"rec_ids": list(rec_ids)}
+        ).fetchall()
     finally:
         cur.close()
-    return [r for r in rec_ids if r not in known]
+    return [r for (r,) in unknown]

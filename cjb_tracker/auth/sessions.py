@@ -51,16 +51,11 @@ def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:
     for _ in range(3):
         try:
             with store.transaction(con) as cur:
-                found = cur.execute(
-                    "select value from server_secrets where name = 'session-cookie'"
-                ).fetchall()
+                found = cur.execute(store.load_query("session_cookie_secret")).fetchall()
                 if found:
                     return bytes.fromhex(found[0][0])
                 value = secrets.token_hex(32)
-                cur.execute(
-                    "insert into server_secrets (name, value) values ('session-cookie', ?)",
-                    [value],
-                )
+                store.run_script(cur, "insert_session_cookie_secret", value=value)
             return bytes.fromhex(value)
         except (duckdb.TransactionException, duckdb.ConstraintException):
             continue  # made by another session meanwhile: read it

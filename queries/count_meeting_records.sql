@@ -1,0 +1,3 @@
+-- How many meeting records there are (before and after an import: how many it wrote).
+select count(*) as records
+from meeting_records;

@@ -1,0 +1,3 @@
+-- How many recommendation records there are (before and after an import: how many it wrote).
+select count(*) as records
+from recommendation_records;

@@ -1,0 +1,3 @@
+-- How many update records there are (before and after an import: how many it wrote).
+select count(*) as records
+from updates;
