@@ -12,9 +12,14 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from cjb_tracker import audit, auth, store
+from cjb_tracker import audit, auth, batches, store
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotFound, TrackerError
+
+DECIDED_AT_THE_SAME_MOMENT = (
+    "Another change was being saved at the same moment, so the decision was not recorded. "
+    "Try again."
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def decide(
         raise TrackerError("Give the minute reference of the Board's decision to accept.")
     if not decision.accepted and reason is None:
         raise TrackerError("Give the reason the Board did not accept the closure.")
-    with store.transaction(con) as cur:
+    with batches.writing(con, conflict=DECIDED_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
         proposed_on, rag = _proposal(cur, rec_id)
         held_on = _meeting_date(cur, decision.meeting_id)
         if held_on < proposed_on:
@@ -60,21 +65,17 @@ def decide(
                 f"{proposed_on:%-d %b %Y}; the decision must be at that meeting or a "
                 "later one."
             )
-        batch_id = int(cur.execute(store.load_query("next_batch_id")).fetchall()[0][0])
-        store.run_script(
+        batch_id = batches.add(
             cur,
-            "insert_import_batch",
-            batch_id=batch_id,
-            kind="decision",
-            file_name=f"Closure decision on {rec_id}",
-            sha256=None,
-            imported_by=chair.username,
-            row_count=1,
-            inserted=1,
-            status="committed",
-            error_count=0,
-            warning_count=0,
-            illustrative=illustrative,
+            batches.Record(
+                "decision",
+                f"Closure decision on {rec_id}",
+                chair.username,
+                "committed",
+                rows=1,
+                inserted=1,
+                illustrative=illustrative,
+            ),
         )
         status = "Complete" if decision.accepted else "In progress"
         narrative = (
@@ -85,6 +86,7 @@ def decide(
         store.run_script(
             cur,
             "insert_decision",
+            update_id=batches.first_update_id(cur),
             rec_id=rec_id,
             meeting_id=decision.meeting_id,
             status=status,

@@ -3,18 +3,15 @@
 Every import, rejected or not, is recorded in import_batches and in the audit trail. The
 same file (by SHA-256) already committed adds nothing. The acting user's role decides what
 may be imported: a lead only updates, only for the recommendations they lead, and never a
-closure (they propose it; the Board decides). The work on the data is done in DuckDB: the file is
-staged as text, the checks are queries/check_*.sql and problems_*.sql, the write is
-queries/insert_*.sql.
+closure (they propose it; the Board decides). The work on the data is done in DuckDB: the file
+is staged as text, the checks are queries/check_*.sql and problems_*.sql, the write is
+queries/insert_*.sql, by the one writer of batches (cjb_tracker/batches.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,18 +19,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cjb_tracker import audit, auth, store, vocab
+from cjb_tracker import audit, auth, batches, store, vocab
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.formats import FORMATS, KINDS
 from cjb_tracker.problems import Problem, sort_key
 from cjb_tracker.staging import Rejected, Staged, size_problem, stage_file
 
-# One import or undo writes at a time in this process (the server is the single writer):
-# the duplicate check, the new update ids (max + row number) and the checkpoint are only
-# right when no other write is half done. Staging and dry runs do not wait for it.
-_WRITING = threading.Lock()
-WRITE_WAIT_SECONDS = 120.0
+# An import or undo is written by the one writer of batches (batches.writing): the duplicate
+# check, the new update ids and the checkpoint are only right when no other batch is half
+# written. Staging and dry runs do not wait for it.
 SAVED_AT_THE_SAME_MOMENT = (
     "Another upload was being saved at the same moment, so nothing from this file was "
     "written. Try again."
@@ -129,7 +124,7 @@ def _refuse_unread(
     if not dry_run:
         with path.open("rb") as handle:
             sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-        with _one_writer():
+        with batches.writing(con, conflict=SAVED_AT_THE_SAME_MOMENT):
             result.batch_id = _record_batch(
                 con, kind, path.name, sha256, actor.username, "rejected", errors=1
             )
@@ -185,7 +180,7 @@ def import_file(
         if hashing is None:
             return _check_and_write(cur, kind, staged, actor, True, illustrative, file_name, "")
         sha256 = hashing.result().hexdigest()
-        with _one_writer():
+        with batches.writing(con, conflict=SAVED_AT_THE_SAME_MOMENT):
             return _write_once(con, cur, kind, staged, actor, illustrative, file_name, sha256)
     finally:
         cur.close()
@@ -226,39 +221,11 @@ def _write_once(
             len(result.warnings),
         )
     elif result.status == "committed":
-        _checkpoint(con)
+        batches.checkpoint(con)
     return result
 
 
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cjb-sha256")
-
-
-@contextmanager
-def _one_writer(conflict: str = SAVED_AT_THE_SAME_MOMENT) -> Iterator[None]:
-    """Wait for any other import or undo in this process to finish; a write that DuckDB
-    still finds in conflict (another connection wrote the same rows) is a "try again"."""
-    if not _WRITING.acquire(timeout=WRITE_WAIT_SECONDS):
-        raise TrackerError("Another upload is still being saved. Wait a minute, then try again.")
-    try:
-        yield
-    except duckdb.TransactionException as error:
-        if "conflict" not in str(error).lower():
-            raise
-        raise TrackerError(conflict) from error
-    finally:
-        _WRITING.release()
-
-
-def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """Fold the write-ahead log into the file. The commit is already durable, so another
-    write transaction in progress (DuckDB then refuses) only leaves it for later."""
-    cur = con.cursor()
-    try:
-        cur.execute("checkpoint")
-    except duckdb.TransactionException:
-        pass
-    finally:
-        cur.close()
 
 
 def _check_and_write(
@@ -278,23 +245,24 @@ def _check_and_write(
     try:
         with store.begun(cur):
             result = _check_in(cur, kind, staged, actor, dry_run)
-            batch_id = _next_batch_id(cur)
+            batch_id = batches.new_batch_id(cur)
             before = _count_records(cur, kind)
-            store.run_script(cur, _QUERIES[kind].insert, batch_id=batch_id)
+            _insert_records(cur, kind, batch_id)
             inserted = _count_records(cur, kind) - before
-            _insert_batch(
+            batches.record(
                 cur,
                 batch_id,
-                kind,
-                file_name,
-                sha256,
-                actor.username,
-                "committed",
-                result.rows,
-                inserted,
-                0,
-                len(result.warnings),
-                illustrative,
+                batches.Record(
+                    kind,
+                    file_name,
+                    actor.username,
+                    "committed",
+                    sha256,
+                    rows=result.rows,
+                    inserted=inserted,
+                    warnings=len(result.warnings),
+                    illustrative=illustrative,
+                ),
             )
             store.refresh_derived(cur, batch_id)  # once the batch is live: they read live ones
             _audit_commit(cur, actor, kind, file_name, batch_id, result)
@@ -414,59 +382,25 @@ def _record_batch(
     warnings: int = 0,
 ) -> int:
     with store.transaction(con) as cur:
-        batch_id = _next_batch_id(cur)
-        _insert_batch(
+        batch_id = batches.add(
             cur,
-            batch_id,
-            kind,
-            file_name,
-            sha256,
-            imported_by,
-            status,
-            rows,
-            inserted,
-            errors,
-            warnings,
-            False,
+            batches.Record(
+                kind, file_name, imported_by, status, sha256, rows, inserted, errors, warnings
+            ),
         )
         detail = f"batch {batch_id}" + (f": {errors} problem(s)" if errors else "")
         audit.record(cur, imported_by, "import", file_name, status, detail)
     return batch_id
 
 
-def _insert_batch(
-    cur: duckdb.DuckDBPyConnection,
-    batch_id: int,
-    kind: str,
-    file_name: str,
-    sha256: str,
-    imported_by: str,
-    status: str,
-    rows: int,
-    inserted: int,
-    errors: int,
-    warnings: int,
-    illustrative: bool,
-) -> None:
-    store.run_script(
-        cur,
-        "insert_import_batch",
-        batch_id=batch_id,
-        kind=kind,
-        file_name=file_name,
-        sha256=sha256,
-        imported_by=imported_by,
-        row_count=rows,
-        inserted=inserted,
-        status=status,
-        error_count=errors,
-        warning_count=warnings,
-        illustrative=illustrative,
-    )
-
-
-def _next_batch_id(cur: duckdb.DuckDBPyConnection) -> int:
-    return int(cur.execute(store.load_query("next_batch_id")).fetchall()[0][0])
+def _insert_records(cur: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> None:
+    """Append the checked rows as batch `batch_id`; updates take their ids from the one
+    source of update ids."""
+    if kind == "updates":
+        first = batches.first_update_id(cur)
+        store.run_script(cur, _QUERIES[kind].insert, batch_id=batch_id, first_update_id=first)
+    else:
+        store.run_script(cur, _QUERIES[kind].insert, batch_id=batch_id)
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | str) -> None:
@@ -480,7 +414,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
             con, actor.username, "undo", f"batch {batch_id}", "refused", str(refused)
         )
         raise
-    with _one_writer(UNDONE_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
+    with batches.writing(con, conflict=UNDONE_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
         found = cur.execute(store.load_query("batch_status"), {"batch_id": batch_id}).fetchall()
         status = found[0][0] if found else None
         if status is None:
@@ -496,7 +430,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
                 f"Batch {batch_id} added meetings or recommendations that later batches use "
                 f"({later}). Undo those first."
             )
-        store.run_script(cur, "revert_batch", batch_id=batch_id, reverted_by=actor.username)
+        batches.revert(cur, batch_id, actor.username)
         store.refresh_derived(cur, batch_id)
         audit.record(cur, actor.username, "undo", f"batch {batch_id}", "success")
-    _checkpoint(con)
+    batches.checkpoint(con)

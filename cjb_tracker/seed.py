@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import auth, decisions, store
+from cjb_tracker import auth, batches, decisions, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult, import_path
 
@@ -23,6 +23,7 @@ DEMO_PASSWORDS = {
     "member": "demo-member-password",
 }
 DEMO_LEAD = "ISVA Service Manager"
+SEEDED_AT_THE_SAME_MOMENT = "Another change was written while the seed was loaded. Try again."
 
 
 def init_database(con: duckdb.DuckDBPyConnection, demo: bool = False) -> list[ImportResult]:
@@ -36,13 +37,8 @@ def init_database(con: duckdb.DuckDBPyConnection, demo: bool = False) -> list[Im
 
 def load_seed(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
     """Only what the source letter says: bodies, the report, its 13 recommendations."""
-    with store.transaction(con) as cur:
-        batch_id = int(store.scalar(cur, "select nextval('batch_seq')"))
-        cur.execute(
-            "insert into import_batches (batch_id, kind, file_name, imported_by, status)"
-            " values (?, 'seed', 'data/seed', ?, 'committed')",
-            [batch_id, SOURCE_LETTER],
-        )
+    with batches.writing(con, conflict=SEEDED_AT_THE_SAME_MOMENT), store.transaction(con) as cur:
+        batch_id = batches.add(cur, batches.Record("seed", "data/seed", SOURCE_LETTER, "committed"))
         cur.execute(store.load_query("seed_bodies"), {"path": str(SEED / "bodies.csv")})
         cur.execute(
             store.load_query("seed_reports"),

@@ -1,11 +1,12 @@
 -- The Board's decision on a proposed closure, as an update of kind 'decision' in batch
--- $batch_id: Complete (accepted) or In progress (not accepted) at meeting $meeting_id.
+-- $batch_id, with id $update_id (batches.first_update_id): Complete (accepted) or In progress
+-- (not accepted) at meeting $meeting_id.
 insert into updates (
     update_id, rec_id, meeting_id, status, rag, narrative, evidence, reported_by, batch_id,
     kind
 )
 values (
-    (select coalesce(max(update_id), 0) + 1 from updates),
+    $update_id,
     $rec_id,
     $meeting_id,
     $status,

@@ -1,4 +1,5 @@
--- Append the checked updates rows to the updates table as batch $batch_id.
+-- Append the checked updates rows to the updates table as batch $batch_id, their ids from
+-- the first one the batch was given on (see the second statement).
 
 -- First, every update already held for a recommendation and meeting this batch reports on
 -- is superseded by it (superseded_updates in schema.sql: what effective_updates leaves out
@@ -18,9 +19,10 @@ insert into updates (
     revision_reason, evidence, reported_by, batch_id, recorded_at, source_row
 )
 select
-    -- Ids follow on from the highest held, so a later upload supersedes an earlier one; the
-    -- file row (unique in the file) numbers them without a window function's single pass.
-    (select coalesce(max(update_id), 0) from updates) + row_number - 1,
+    -- Ids follow on from the highest held ($first_update_id: batches.first_update_id), so a
+    -- later upload supersedes an earlier one; the file row (unique in the file, from 2)
+    -- numbers them without a window function's single pass.
+    $first_update_id + row_number - 2,
     rec_id,
     meeting_id,
     status,
