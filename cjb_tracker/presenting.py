@@ -506,3 +506,8 @@ def commit_message(status: str, batch_id: int | None, rows: int, inserted: int) 
         "duplicate": "This file was already imported; nothing was added.",
         "rejected": "The file was rejected; nothing was written.",
     }.get(status, status)
+
+
+def undo_message(batch_id: int) -> str:
+    """The sentence shown once a batch is undone."""
+    return f"Batch {batch_id} is undone; every page now shows the data without it."

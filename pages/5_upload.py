@@ -3,14 +3,11 @@ and undo a committed upload."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from cjb_tracker import packs, presenting, upload_templates, web
 from cjb_tracker.auth import User
-from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
 
@@ -66,39 +63,16 @@ def show_check(kind: str, result: ImportResult) -> None:
         web.table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
 
 
-def commit_button(
-    kind: str, file_name: str, data: bytes, user: User, result: ImportResult | None
-) -> None:
-    """One button that writes the file once: it is disabled while the file has errors,
-    and after the file was committed."""
-    sha = hashlib.sha256(data).hexdigest()
-    done = st.session_state.get("committed_sha") == sha
+def commit_button(data: bytes, user: User, result: ImportResult | None) -> None:
+    """One button that writes the file once (web.commit_upload, on its click): it is
+    disabled while the file has errors, and after the file was committed."""
     st.button(
         "Commit",
         type="primary",
         key="commit",
-        on_click=commit,
-        args=(kind, file_name, data, user, sha),
-        disabled=done or result is None or bool(result.errors),
-    )
-    outcome = st.session_state.get("commit_outcome")
-    if outcome:
-        (st.success if outcome[0] == "committed" else st.warning)(outcome[1])
-
-
-def commit(kind: str, file_name: str, data: bytes, user: User, sha: str) -> None:
-    if st.session_state.get("committed_sha") == sha:  # a second click on the same file
-        return
-    st.session_state["committed_sha"] = sha
-    try:
-        result = web.commit_upload(kind, file_name, data, user)
-    except TrackerError as error:
-        st.session_state["committed_sha"] = None
-        st.session_state["commit_outcome"] = ("error", str(error))
-        return
-    st.session_state["commit_outcome"] = (
-        result.status,
-        presenting.commit_message(result.status, result.batch_id, result.rows, result.inserted),
+        on_click=web.commit_upload,
+        args=(user, FORM),
+        disabled=web.is_committed(data) or result is None or bool(result.errors),
     )
 
 
@@ -113,43 +87,28 @@ def undo_controls(history: pd.DataFrame, user: User) -> None:
         list(batches),
         format_func=lambda batch: batches.get(batch, str(batch)),
         index=None,
-        key="undo_batch",
+        key=FORM.undo,
         placeholder="Choose a batch",
     )
     st.button(
         "Undo this upload",
         key="undo",
-        on_click=undo,
-        args=(chosen, user),
+        on_click=web.undo_upload,
+        args=(user, FORM),
         disabled=chosen is None,
     )
-    outcome = st.session_state.pop("undo_outcome", None)
-    if outcome:
-        (st.success if outcome[0] == "ok" else st.error)(outcome[1])
 
 
-def undo(batch_id: int | None, user: User) -> None:
-    if batch_id is None:
-        return
-    try:
-        web.undo_batch(batch_id, user)
-    except TrackerError as error:
-        st.session_state["undo_outcome"] = ("error", str(error))
-        return
-    st.session_state["undo_batch"] = None
-    st.session_state["undo_outcome"] = (
-        "ok",
-        f"Batch {batch_id} is undone; every page now shows the data without it.",
-    )
-
+FORM = web.UploadForm()
 
 web.require_dashboard()
 user = web.require_permission("import-updates")
+committed, undone = web.commit_outcome(), web.undo_outcome()  # each said once, this run
 
 st.title("Upload")
 kinds = [k for k in KINDS if user.may(f"import-{k}")]
 kind = st.radio(
-    "What are you uploading?", kinds, key="kind", horizontal=True, format_func=str.capitalize
+    "What are you uploading?", kinds, key=FORM.kind, horizontal=True, format_func=str.capitalize
 )
 if user.role == "lead":
     st.caption(
@@ -172,19 +131,21 @@ template_downloads(kind, lead)
 
 st.header("2. Upload and check")
 st.caption(f"Recorded as uploaded by {user.label}.")
-upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key="upload_file")
+upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key=FORM.file)
 if upload is not None:
     data = upload.getvalue()
     # Once committed, the file is not checked again against the data it has just changed.
-    committed = st.session_state.get("committed_sha") == hashlib.sha256(data).hexdigest()
-    result = None if committed else web.check_upload(kind, upload.name, data, user)
+    done = web.is_committed(data)
+    result = None if done else web.check_upload(kind, upload.name, data, user)
     if result is not None:
         show_check(kind, result)
     st.header("3. Commit")
-    commit_button(kind, upload.name, data, user, result)
+    commit_button(data, user, result)
+    web.say(committed)
 
 st.header("Upload history")
 history = web.query("import_history")
 web.table(history, key="import_history", times=("imported_at", "reverted_at"))
 if user.may("undo"):
     undo_controls(history, user)
+    web.say(undone)

@@ -12,7 +12,7 @@ import pytest
 from helpers import add_test_accounts, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import ingest, presenting, store, upload_templates
+from cjb_tracker import batches, ingest, presenting, store, upload_templates
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
@@ -26,6 +26,10 @@ OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
 GOOD_UPDATE = (
     b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
     b"RAPE1-R3,12/01/2022,Complete,,Withdrawal reasons now recorded.,Audit Jan 2022,DS Patel\n"
+)
+OTHER_UPDATE = (
+    b"recommendation_id,meeting_date,status,rag,update,reported_by\n"
+    b"RAPE1-R2,12/01/2022,In progress,Amber,Referral pathway agreed.,ISVA Manager\n"
 )
 BAD_UPDATE = (
     b"recommendation_id,meeting_date,status,rag,update\n"
@@ -422,6 +426,38 @@ def test_a_good_file_commits_and_undo_restores(dashboard_db: Path) -> None:
 
     at.switch_page(OVERVIEW).run()
     assert metrics(at)["Complete"] == 1
+
+
+def test_a_commit_says_what_became_of_it_once_not_under_the_next_file(
+    dashboard_db: Path,
+) -> None:
+    at = upload(open_page(UPLOAD), "good.csv", GOOD_UPDATE)
+    at.button(key="commit").click().run()
+    assert [s.value for s in at.success][-1].startswith("Committed as batch ")
+
+    at = upload(at, "other.csv", OTHER_UPDATE)  # the next file
+    assert [s.value for s in at.success] == ["The file is valid: 1 row(s) ready to commit."]
+    assert not at.button(key="commit").disabled
+
+
+def test_a_commit_that_fails_is_shown_as_an_error_and_can_be_tried_again(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = upload(open_page(UPLOAD), "good.csv", GOOD_UPDATE)
+    monkeypatch.setattr(batches, "WRITE_WAIT_SECONDS", 0.2)
+    con = store.connect(dashboard_db)
+    try:  # another change is being saved for longer than the commit waits
+        with batches.writing(con, conflict="(the other writer's)"):
+            at.button(key="commit").click().run()
+    finally:
+        con.close()
+    assert [e.value for e in at.error] == [batches.STILL_SAVING]
+    assert not at.warning
+    assert not at.button(key="commit").disabled  # nothing was written: commit again
+
+    at.button(key="commit").click().run()
+    assert [s.value for s in at.success][-1].startswith("Committed as batch ")
+    assert not at.error
 
 
 def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:

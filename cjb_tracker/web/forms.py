@@ -1,8 +1,11 @@
-"""The writes a page asks for, each on its button's click: commit an upload, undo a batch,
-record the Board's decision. Each clears the caches once the data has changed."""
+"""The writes a page asks for, each in its button's on_click: commit an upload, undo a
+batch, record the Board's decision. Each reads what it writes from the widgets its form
+names, clears the caches once the data has changed (so the page's next run shows the new
+state), and leaves what became of it to be said once on that run."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,20 +13,87 @@ import streamlit as st
 from cjb_tracker import decisions, ingest, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
-from cjb_tracker.ingest import ImportResult
 from cjb_tracker.web.data import clear_caches, connection
 
+# What a form's write led to, said once on the page's next run: ("success" | "warning" |
+# "error", the sentence). web.say shows it as its level.
+Outcome = tuple[str, str]
+_COMMIT_KEY, _UNDO_KEY, _COMMITTED_KEY = "commit_outcome", "undo_outcome", "committed_sha"
+_COMMIT_LEVELS = {"committed": "success", "duplicate": "warning", "rejected": "error"}
 
-def commit_upload(kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
-    """Import the file for real, then clear the caches so every page shows the new state."""
-    result = ingest.import_file(connection(), kind, file_name, data, imported_by=user)
+
+@dataclass(frozen=True)
+class UploadForm:
+    """The keys of the Upload page's widgets: the kind of file, the file, and the upload
+    chosen to undo (a batch id)."""
+
+    kind: str = "kind"
+    file: str = "upload_file"
+    undo: str = "undo_batch"
+
+
+def is_committed(data: bytes) -> bool:
+    """Whether this session has committed this very file (or found it already imported):
+    it is not checked again against the data it has just changed, and not committed twice."""
+    return st.session_state.get(_COMMITTED_KEY) == hashlib.sha256(data).hexdigest()
+
+
+def commit_upload(user: User, form: UploadForm) -> None:
+    """The Commit button's on_click: import the chosen file for real, as the kind chosen, so
+    the page then runs with the new data (a second click on a committed file does nothing).
+    What became of it is said once by commit_outcome: committed, already imported, or why
+    nothing was written (a file rejected now is checked again, its problems listed)."""
+    state = st.session_state
+    upload = state.get(form.file)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if is_committed(data):
+        return
+    try:
+        result = ingest.import_file(
+            connection(), state[form.kind], upload.name, data, imported_by=user
+        )
+    except TrackerError as refused:
+        state[_COMMIT_KEY] = ("error", str(refused))
+        return
     clear_caches()
-    return result
+    if result.status != "rejected":
+        state[_COMMITTED_KEY] = hashlib.sha256(data).hexdigest()
+    message = presenting.commit_message(
+        result.status, result.batch_id, result.rows, result.inserted
+    )
+    state[_COMMIT_KEY] = (_COMMIT_LEVELS.get(result.status, "error"), message)
 
 
-def undo_batch(batch_id: int, user: User) -> None:
-    ingest.undo_batch(connection(), batch_id, user)
+def commit_outcome() -> Outcome | None:
+    """What the last Commit in this session led to, once."""
+    outcome: Outcome | None = st.session_state.pop(_COMMIT_KEY, None)
+    return outcome
+
+
+def undo_upload(user: User, form: UploadForm) -> None:
+    """The Undo button's on_click: undo the chosen upload (recorded; nothing is deleted), so
+    the page then runs without it, and clear the choice. What became of it is said once by
+    undo_outcome."""
+    state = st.session_state
+    batch_id = state.get(form.undo)
+    if batch_id is None:
+        return
+    try:
+        ingest.undo_batch(connection(), batch_id, user)
+    except TrackerError as refused:
+        state[_UNDO_KEY] = ("error", str(refused))
+        return
     clear_caches()
+    state[form.undo] = None
+    state[_UNDO_KEY] = ("success", presenting.undo_message(batch_id))
+
+
+def undo_outcome() -> Outcome | None:
+    """What the last Undo in this session led to, once."""
+    outcome: Outcome | None = st.session_state.pop(_UNDO_KEY, None)
+    return outcome
 
 
 _DECISION_KEY = "decision_outcome"
@@ -66,8 +136,8 @@ def record_decision(rec_id: str, user: User, form: DecisionForm) -> None:
     state[form.minute] = state[form.reason] = ""
 
 
-def decision_outcome() -> tuple[str, str] | None:
+def decision_outcome() -> Outcome | None:
     """What the last decision form in this session led to, once: ("success", what was
     recorded) or ("error", why nothing was)."""
-    outcome: tuple[str, str] | None = st.session_state.pop(_DECISION_KEY, None)
+    outcome: Outcome | None = st.session_state.pop(_DECISION_KEY, None)
     return outcome

@@ -169,3 +169,12 @@ def _sync_url(key: str) -> None:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = value
+
+
+def say(outcome: tuple[str, str] | None) -> None:
+    """What a write led to (web.commit_outcome and the others), shown as its level: a
+    success, a warning, or an error (never an error shown as a warning)."""
+    if outcome is None:
+        return
+    level, message = outcome
+    {"success": st.success, "warning": st.warning}.get(level, st.error)(message)
