@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from cjb_tracker import store
+from cjb_tracker import spreadsheets, store
 
 ACTIONS = (
     "sign-in",
@@ -67,7 +68,7 @@ def events(
     since: date | None = None,
     until: date | None = None,
 ) -> pd.DataFrame:
-    """The events matching every filter given, newest first."""
+    """Every event matching every filter given, newest first (total_rows: how many)."""
     return store.run_query(
         con,
         "audit_events",
@@ -76,4 +77,12 @@ def events(
         outcome=outcome,
         since=since,
         until=until,
+        limit=None,
+        offset=0,
     )
+
+
+def events_csv(con: duckdb.DuckDBPyConnection, **filters: Any) -> bytes:
+    """Every event matching the filters (those of `events`) as CSV, its text neutralised
+    (a target like '=cmd|...' stays text in Excel)."""
+    return spreadsheets.csv_bytes(events(con, **filters).drop(columns="total_rows"))

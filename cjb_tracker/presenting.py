@@ -249,16 +249,27 @@ def without_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in _COUNT_COLUMNS if c in frame.columns])
 
 
-def page_caption(offset: int, shown: int, total: int, searchable: bool = False) -> str | None:
+SIDEBAR_FILTERS = "the filters in the sidebar"
+
+
+def page_caption(
+    offset: int,
+    shown: int,
+    total: int,
+    searchable: bool = False,
+    narrowed_by: str | None = SIDEBAR_FILTERS,
+) -> str | None:
     """'Rows 101 to 200 of 50,013.' under a table that holds more than one page (None for
-    a table shown whole), and how to narrow it: the search only where the page has one."""
+    a table shown whole), and how to narrow it: by the filters that narrow it (the
+    sidebar's, unless told; None for a list no filter narrows), and by the search only
+    where the page has one."""
     if offset == 0 and shown >= total:
         return None
-    narrow = "the filters in the sidebar" + (" or the search" if searchable else "")
-    return (
-        f"Rows {offset + 1:,} to {offset + shown:,} of {total:,}. Use Previous and Next, or "
-        f"narrow them with {narrow}."
-    )
+    rows = f"Rows {offset + 1:,} to {offset + shown:,} of {total:,}."
+    ways = [way for way in (narrowed_by, "the search" if searchable else None) if way]
+    if not ways:
+        return f"{rows} Use Previous and Next."
+    return f"{rows} Use Previous and Next, or narrow them with {' or '.join(ways)}."
 
 
 def recommendation_choices(listed: pd.DataFrame, chosen: pd.DataFrame | None) -> dict[str, str]:
@@ -488,13 +499,17 @@ def status_changes_count(preview: pd.DataFrame) -> int:
     return int(preview["changes status"].str.startswith("yes").sum())
 
 
-def undoable_batches(history: pd.DataFrame) -> dict[int, str]:
-    """batch_id -> 'Batch 7 · updates · file.csv · by Name' for every committed upload."""
-    live = history[(history["status"] == "committed") & (history["kind"] != "seed")]
+def undo_choices(batches: pd.DataFrame) -> dict[int, str]:
+    """batch_id -> 'Batch 7 · updates · file.csv · by Name' for each batch that can be
+    undone (undoable_batches.sql)."""
     return {
         int(b): f"Batch {b} · {k} · {f} · by {w}"
         for b, k, f, w in zip(
-            live["batch_id"], live["kind"], live["file_name"], live["imported_by"], strict=True
+            batches["batch_id"],
+            batches["kind"],
+            batches["file_name"],
+            batches["imported_by"],
+            strict=True,
         )
     }
 

@@ -3,7 +3,6 @@ and undo a committed upload."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from cjb_tracker import packs, presenting, upload_templates, web
@@ -76,9 +75,9 @@ def commit_button(data: bytes, user: User, result: ImportResult | None) -> None:
     )
 
 
-def undo_controls(history: pd.DataFrame, user: User) -> None:
+def undo_controls(user: User) -> None:
     """Choose a committed upload and undo it (recorded; nothing is deleted)."""
-    batches = presenting.undoable_batches(history)
+    batches = presenting.undo_choices(web.query("undoable_batches"))
     if not batches:
         st.text("No committed uploads to undo.")
         return
@@ -144,8 +143,14 @@ if upload is not None:
     web.say(committed)
 
 st.header("Upload history")
-history = web.query("import_history")
-web.table(history, key="import_history", times=("imported_at", "reverted_at"))
+history = web.paged_query("import_history", "import_history")
+web.table(
+    history,
+    key="import_history",
+    times=("imported_at", "reverted_at"),
+    paged=True,
+    narrowed_by=None,
+)
 if user.may("undo"):
-    undo_controls(history, user)
+    undo_controls(user)
     web.say(undone)

@@ -4,6 +4,8 @@ mapped to a known user, signed session cookies, and the audit trail."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import pytest
 from helpers import TEST_PASSWORDS, add_test_accounts, sign_in, snapshot, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import audit, auth, decisions, ingest, store
+from cjb_tracker import audit, auth, decisions, ingest, presenting, store
 from cjb_tracker.decisions import Decision
 from cjb_tracker.errors import NotAllowed, TrackerError
 
@@ -371,6 +373,43 @@ def test_the_audit_page_filters_and_downloads_csv(dashboard_db: Path) -> None:
 
 
 # --- The trail is append-only; the command line manages users ---------------------------
+
+
+def test_the_audit_trail_is_read_a_page_at_a_time_with_its_choices_from_a_query(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenting, "PAGE_ROWS", 3)
+    con = store.connect(dashboard_db)
+    every = con.execute("select event_id from audit_events order by event_id desc").fetchall()
+    actors = con.execute("select distinct actor from audit_events order by 1").fetchall()
+    con.close()
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), "chair")
+    at.switch_page("pages/7_audit.py").run()
+    shown = at.get_by_key("table-audit_events").dataframe[0].value
+    assert list(shown["event_id"]) == [e for (e,) in every[:3]]
+    assert f"Events ({len(every)})" in [h.value for h in at.header]
+    assert (
+        f"Rows 1 to 3 of {len(every)}. Use Previous and Next, or narrow them with the filters "
+        "above."
+    ) in [c.value for c in at.caption]
+    at.button(key="audit_events_next").click().run()
+    shown = at.get_by_key("table-audit_events").dataframe[0].value
+    assert list(shown["event_id"]) == [e for (e,) in every[3:6]]
+    assert list(at.selectbox(key="audit_actor").options) == [a for (a,) in actors]
+
+
+def test_the_audit_csv_holds_every_event_the_filters_select(db: duckdb.DuckDBPyConnection) -> None:
+    for name in ("=cmd|' /c calc'!a1", "nobody"):  # a name a spreadsheet would run
+        with pytest.raises(NotAllowed):
+            auth.sign_in(db, name, "wrong-password-1")
+    found = list(
+        csv.DictReader(io.StringIO(audit.events_csv(db, action="sign-in").decode("utf-8-sig")))
+    )
+    assert [(r["actor"], r["outcome"]) for r in found] == [
+        ("nobody", "failure"),
+        ("'=cmd|' /c calc'!a1", "failure"),  # neutralised: stays text in Excel
+    ]
+    assert "total_rows" not in found[0]
 
 
 def test_no_code_updates_or_deletes_audit_events() -> None:

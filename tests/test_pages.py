@@ -460,6 +460,25 @@ def test_a_commit_that_fails_is_shown_as_an_error_and_can_be_tried_again(
     assert not at.error
 
 
+def test_the_upload_history_is_read_a_page_at_a_time(
+    dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenting, "PAGE_ROWS", 4)  # six batches: two pages
+    at = open_page(UPLOAD)
+    assert list(frame(at, "import_history")["batch_id"]) == [6, 5, 4, 3]
+    assert "Rows 1 to 4 of 6. Use Previous and Next." in [c.value for c in at.caption]
+    at.button(key="import_history_next").click().run()
+    assert list(frame(at, "import_history")["batch_id"]) == [2, 1]
+    # Every upload that can be undone is offered, not only those on the page shown.
+    assert list(at.selectbox(key="undo_batch").options) == [
+        "Batch 6 · updates · updates_oct.csv · by fixture",
+        "Batch 5 · updates · updates_jul.csv · by fixture",
+        "Batch 4 · recommendations · leads.csv · by fixture",
+        "Batch 3 · meetings · meetings.csv · by fixture",
+        "Batch 2 · recommendations · recommendations.csv · by Source letter (PCC, 13 Sep 2021)",
+    ]
+
+
 def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
     at = open_page(UPLOAD)
     labels = [b.label for b in at.get("download_button")]

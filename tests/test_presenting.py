@@ -135,6 +135,13 @@ def test_a_table_of_one_page_of_many_says_which_rows_it_shows() -> None:
         "Rows 1 to 100 of 50,013. Use Previous and Next, or narrow them with the filters "
         "in the sidebar or the search."
     )
+    # A list the page's own filters narrow, and one no filter narrows (the upload history).
+    assert presenting.page_caption(0, 100, 250, narrowed_by="the filters above") == (
+        "Rows 1 to 100 of 250. Use Previous and Next, or narrow them with the filters above."
+    )
+    assert presenting.page_caption(200, 50, 250, narrowed_by=None) == (
+        "Rows 201 to 250 of 250. Use Previous and Next."
+    )
     assert presenting.page_caption(0, 19, 19) is None  # shown whole
     assert presenting.page_caption(100, 3, 103) is not None  # the last page of several
 

@@ -264,9 +264,38 @@ def test_stale_recommendations(fixture_db: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_import_history_newest_first(fixture_db: duckdb.DuckDBPyConnection) -> None:
-    found = rows(fixture_db, "import_history", "batch_id", "kind", "file_name", "status")
+    found = rows(
+        fixture_db, "import_history", "batch_id", "kind", "file_name", "status", **EVERY_ROW
+    )
     assert found[0] == (6, "updates", "updates_oct.csv", "committed")
     assert found[-1][1] == "seed"
+
+
+def test_undoable_batches_are_the_committed_ones_but_the_seed(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rows(fixture_db, "undoable_batches", "batch_id", "file_name")
+    assert found == [
+        (6, "updates_oct.csv"),
+        (5, "updates_jul.csv"),
+        (4, "leads.csv"),
+        (3, "meetings.csv"),
+        (2, "recommendations.csv"),
+    ]
+    ingest.undo_batch(fixture_db, 6, "test")
+    assert rows(fixture_db, "undoable_batches", "batch_id")[0] == (5,)
+
+
+def test_audit_filter_choices_are_the_actors_and_outcomes_there_have_been(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rows(fixture_db, "audit_filter_choices") == [
+        ("actor", "Source letter (PCC, 13 Sep 2021)"),
+        ("actor", "fixture"),
+        ("outcome", "committed"),
+    ]
+    ingest.import_file(fixture_db, "updates", "bad.csv", b"recommendation_id\nRAPE1-R99\n")
+    assert ("outcome", "rejected") in rows(fixture_db, "audit_filter_choices")
 
 
 def test_upload_template_rows(fixture_db: duckdb.DuckDBPyConnection) -> None:
@@ -316,6 +345,12 @@ def values(frame: pd.DataFrame) -> list[dict[str, Any]]:
         ("recommendations_without_due_date", LISTED),
         ("stale_recommendations", LISTED),
         ("updates_owed", {**ALL, "meeting_id": "CJB:2021-10-13", **EVERY_ROW}),
+        ("import_history", EVERY_ROW),
+        (
+            "audit_events",
+            {"action": None, "actor": None, "outcome": None, "since": None, "until": None}
+            | EVERY_ROW,
+        ),
     ],
 )
 def test_a_list_query_returns_a_page_and_how_many_rows_in_all(

@@ -23,10 +23,11 @@ from cjb_tracker.web.data import (
     clear_caches,
     connection,
     filter_choices,
+    fresh_query,
     query,
     template_files,
 )
-from cjb_tracker.web.downloads import asked_for, record_export
+from cjb_tracker.web.downloads import asked_for, audit_events_csv, record_export
 from cjb_tracker.web.forms import (
     DecisionForm,
     Outcome,
@@ -82,6 +83,7 @@ __all__ = [
     "Outcome",
     "UploadForm",
     "asked_for",
+    "audit_events_csv",
     "board_pack",
     "change_table_key",
     "chart_with_numbers",
@@ -96,6 +98,7 @@ __all__ = [
     "decision_outcome",
     "fact_grid",
     "filter_choices",
+    "fresh_query",
     "is_committed",
     "labelled_text",
     "link_column",

@@ -49,6 +49,12 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     return _query(str(store.db_path()), name, **params)
 
 
+def fresh_query(name: str, **params: Any) -> pd.DataFrame:
+    """The result of queries/{name}.sql read now, not cached: for a small result that
+    changes with no write clearing the caches (a page of the audit trail)."""
+    return store.run_query(connection(), name, **params)
+
+
 @st.cache_data(show_spinner=False)
 def _choices(path: str) -> dict[str, list[str]]:
     found = store.run_query(_connection(path), "filter_choices")

@@ -1,7 +1,9 @@
-"""Downloads: a slow file made when asked for, and each export in the audit trail."""
+"""Downloads: a slow file made when asked for, a file made on the download's click, and each
+export in the audit trail."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -19,6 +21,13 @@ def asked_for(asked: str, label: str, key: str, place: Any) -> bool:
         return True
     place.button(label, key=key, on_click=st.session_state.__setitem__, args=(asked, True))
     return False
+
+
+def audit_events_csv(**filters: Any) -> Callable[[], bytes]:
+    """What makes the CSV of every audit event the filters (audit.events') select, for a
+    download button to call on its click: the page reads only the page of events it shows."""
+    con = connection()
+    return lambda: audit.events_csv(con, **filters)
 
 
 def record_export(user: User, target: str, what: str) -> None:

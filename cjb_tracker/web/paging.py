@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cjb_tracker import presenting
-from cjb_tracker.web.data import query
+from cjb_tracker.web.data import fresh_query, query
 
 
 def _offset_key(key: str) -> str:
@@ -30,15 +30,18 @@ def _first_page_when_changed(key: str, params: dict[str, Any]) -> None:
         st.session_state[_offset_key(key)] = 0
 
 
-def paged_query(name: str, key: str, **params: Any) -> pd.DataFrame:
-    """The page of queries/{name}.sql that the table `key` shows ($limit and $offset). A
-    page past the end (the data changed under it) goes back to the first."""
+def paged_query(name: str, key: str, *, fresh: bool = False, **params: Any) -> pd.DataFrame:
+    """The page of queries/{name}.sql that the table `key` shows ($limit and $offset),
+    cached until a write changes the data, or read afresh (`fresh`: for what changes with
+    no write clearing the caches, like the audit trail's sign-ins and exports). A page past
+    the end (the data changed under it) goes back to the first."""
+    read = fresh_query if fresh else query
     _first_page_when_changed(key, params)
     offset = page_offset(key)
-    frame = query(name, **params, limit=presenting.PAGE_ROWS, offset=offset)
+    frame = read(name, **params, limit=presenting.PAGE_ROWS, offset=offset)
     if frame.empty and offset:
         st.session_state[_offset_key(key)] = 0
-        frame = query(name, **params, limit=presenting.PAGE_ROWS, offset=0)
+        frame = read(name, **params, limit=presenting.PAGE_ROWS, offset=0)
     return frame
 
 
@@ -46,10 +49,17 @@ def _turn_page(key: str, offset: int) -> None:
     st.session_state[_offset_key(key)] = max(offset, 0)
 
 
-def pager(key: str, shown: int, total: int, searchable: bool = False) -> None:
-    """Which rows the table shows, and buttons to the previous and next page."""
+def pager(
+    key: str,
+    shown: int,
+    total: int,
+    searchable: bool = False,
+    narrowed_by: str | None = presenting.SIDEBAR_FILTERS,
+) -> None:
+    """Which rows the table shows (and what narrows them), and buttons to the previous and
+    next page."""
     offset = page_offset(key)
-    caption = presenting.page_caption(offset, shown, total, searchable)
+    caption = presenting.page_caption(offset, shown, total, searchable, narrowed_by)
     if caption is None:
         return
     st.caption(caption)

@@ -42,11 +42,13 @@ def table(
     times: tuple[str, ...] = (),
     paged: bool = False,
     searchable: bool = False,
+    narrowed_by: str | None = presenting.SIDEBAR_FILTERS,
 ) -> None:
     """A read-only table: text as text, dates as '13 Sep 2021', optional detail links;
     an empty result reads 'None.' rather than an empty grid. A paged table (one page of a
-    list query: see paged_query) says which rows it shows and offers Previous and Next (and
-    says the page's search narrows it too, when `searchable`)."""
+    list query: see paged_query) says which rows it shows and offers Previous and Next, and
+    says what narrows it: `narrowed_by` (the sidebar's filters unless told; None for a list
+    no filter narrows) and the page's search, when `searchable`."""
     config: dict[str, Any] = {c: str(c).replace("_", " ") for c in frame.columns}
     # Counts read "37,500" (in the browser's own convention); ids stay as they are.
     config |= {
@@ -74,7 +76,8 @@ def table(
             placeholder="—",
         )
         if paged:
-            pager(key, len(shown), presenting.total_rows(frame), searchable)
+            total = presenting.total_rows(frame)
+            pager(key, len(shown), total, searchable, narrowed_by)
 
 
 def table_height(rows: int) -> int | Literal["auto"]:
