@@ -11,11 +11,14 @@ import_batches, `revert` the one that undoes it, and `new_batch_id` and
 DuckDB still finds in conflict with another connection's becomes a TrackerError saying what
 was not done and to try again.
 
-Today the lock is the process's own: with the DuckDB file, the Streamlit server (or the one
-command-line run) is the single writer. Several processes writing one PostgreSQL database
-(issue 19) need a lock the database holds: WriteLock is where it goes (an advisory lock,
-pg_advisory_lock on the writing connection, waited for up to the same limit; acquire and
-release take the connection for that).
+The lock is the process's own: with the DuckDB file, the Streamlit server (or the one
+command-line run) is the single writer, and WriteLock keeps its writers in turn, the
+duplicate check before an import's write with them. With a tracker kept in PostgreSQL for
+several replicas (cjb_tracker.replica), store.begun also takes PostgreSQL's advisory lock
+for each write transaction and brings the copy up to date first, so the ids a batch takes
+in its transaction are unique across replicas too. A lock held by the database for the
+whole of `writing` (the duplicate check included) would go in WriteLock: acquire and
+release take the connection for that.
 """
 
 from __future__ import annotations
