@@ -20,6 +20,8 @@ ACTIONS = (
     "export",
     "user",
     "migrate",
+    "reminder",
+    "lead-address",
 )
 
 

@@ -9,6 +9,7 @@ create sequence batch_seq start 1;
 create sequence record_seq start 1;
 create sequence user_record_seq start 1;
 create sequence audit_seq start 1;
+create sequence lead_address_seq start 1;
 
 create table bodies (
     body varchar primary key,
@@ -153,6 +154,16 @@ select r.rec_id, a.addressee, a.scope, a.position
 from recommendations as r
 join addressee_records as a using (record_id);
 
+-- Which meeting a meeting replaces: a meetings file row with 'replaces' moves that meeting of
+-- the same body to the row's date (written by queries/insert_meetings.sql, in its batch). The
+-- meeting moved from is no longer a meeting in any view while the move's batch is live; its
+-- calendar event (queries/meeting_calendar.sql) keeps its UID at the new date.
+create table meeting_moves (
+    meeting_id varchar not null,    -- the meeting at the new date
+    replaces varchar not null,      -- the meeting it moved from
+    batch_id integer not null
+);
+
 create view meetings as
 select meeting_id, body, held_on, title, illustrative
 from (
@@ -160,6 +171,13 @@ from (
         row_number() over (partition by m.meeting_id order by m.record_id desc) as newest
     from meeting_records as m
     join live_batches as b using (batch_id)
+    anti join (
+        select v.replaces
+        from meeting_moves as v
+        semi join live_batches as l
+            on l.batch_id = v.batch_id
+    ) as moved
+        on moved.replaces = m.meeting_id
 )
 where newest = 1;
 
@@ -444,6 +462,7 @@ create table audit_events (
     occurred_at timestamptz not null default now(),
     actor varchar not null,          -- a username, or what --by named on the command line
     action varchar not null,         -- sign-in | import | undo | closure-proposal | closure-decision | export | user
+                                     -- | reminder | lead-address
     target varchar,                  -- a file, a batch, a recommendation, a user
     outcome varchar not null,        -- success | failure | committed | rejected | duplicate | refused | ...
     detail varchar
@@ -456,11 +475,48 @@ create table server_secrets (
     created_at timestamptz not null default now()
 );
 
+-- The e-mail address of a lead who is not a user (or whose reminders go elsewhere), set by the
+-- chair per lead name (cjb-tracker lead set-email) or from a small file of addresses.
+-- Append-only: the newest record of a lead name is its address; a null email removes it.
+create table lead_address_records (
+    record_id bigint primary key,      -- nextval('lead_address_seq')
+    lead varchar not null,             -- the lead name as the recommendations give it
+    email varchar,                     -- lower case; null: the address was removed
+    source varchar not null,           -- 'set-email', or the name of the file it came from
+    recorded_by varchar not null,
+    recorded_at timestamptz not null default now()
+);
+
+create view lead_addresses as
+select lead, email, source, recorded_by, recorded_at
+from (
+    select *, row_number() over (partition by lead order by record_id desc) as newest
+    from lead_address_records
+)
+where newest = 1
+    and email is not null;
+
+-- Every reminder digest sent: to whom, for which meeting, of which kind and round, when,
+-- and its Message-ID. Written once a message is accepted by the mail server, never changed;
+-- a run sends nothing to an address already recorded for the same meeting, kind and round.
+create table reminder_messages (
+    message_id varchar not null,       -- the Message-ID header, e.g. <...@example.gov.uk>
+    meeting_id varchar not null,
+    kind varchar not null check (kind in ('due', 'escalation')),
+    round integer not null,            -- days before the meeting: a schedule point (due) or
+                                       -- the deadline (escalation)
+    recipient varchar not null,        -- the e-mail address
+    recipient_name varchar not null,   -- the person or lead name it was addressed to
+    rec_ids varchar[] not null,        -- the recommendations it listed
+    sent_by varchar not null,
+    sent_at timestamptz not null default now()
+);
+
 -- Which version of this schema the file holds (cjb_tracker.store.SCHEMA_VERSION): a file made
 -- by an earlier version is upgraded by `cjb-tracker migrate`; one made by a later version is
 -- refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (4);
+insert into schema_version values (5);
 
 -- The schema's history: each version's step, when, by whom and by which release
 -- (queries/migrations/; how: 'migrated' by cjb-tracker migrate, 'created' with the file).
