@@ -97,6 +97,8 @@ MEETINGS = FileFormat(
         Column("body", True, aliases=("board", "group")),
         Column("date", True, is_date=True, aliases=("meeting_date", "held_on")),
         Column("title", aliases=("meeting", "name")),
+        # The date of the meeting of the same body that this one replaces (a moved meeting).
+        Column("replaces", is_date=True, aliases=("moved_from", "replaces_date", "was_on")),
     ),
 )
 

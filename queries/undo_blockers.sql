@@ -1,5 +1,6 @@
 -- Later live batches whose updates use a meeting or recommendation that only batch
--- $batch_id holds: undoing $batch_id would leave those updates pointing at nothing.
+-- $batch_id holds, or that move such a meeting: undoing $batch_id would leave those updates
+-- or moves pointing at nothing.
 with others as (
     select batch_id
     from live_batches
@@ -28,4 +29,9 @@ from updates as u
 semi join others using (batch_id)
 where u.meeting_id in (select meeting_id from orphaned_meetings)
     or u.rec_id in (select rec_id from orphaned_recommendations)
+union
+select v.batch_id
+from meeting_moves as v
+semi join others using (batch_id)
+where v.replaces in (select meeting_id from orphaned_meetings)
 order by 1;

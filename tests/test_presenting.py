@@ -122,7 +122,7 @@ def test_the_xlsx_template_has_the_updates_sheet_first(
 
 def test_blank_templates_for_the_other_kinds() -> None:
     files = upload_templates.template_files("meetings", None, None)
-    assert files["meetings.csv"].decode("utf-8-sig").strip() == "body,date,title"
+    assert files["meetings.csv"].decode("utf-8-sig").strip() == "body,date,title,replaces"
 
 
 def test_a_table_of_one_page_of_many_says_which_rows_it_shows() -> None:
