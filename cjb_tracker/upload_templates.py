@@ -92,12 +92,79 @@ def template_file_name(kind: str, lead: str | None, meeting_date: Any, suffix: s
 
 def template_files(kind: str, rows: pd.DataFrame | None, lead: str | None) -> dict[str, bytes]:
     """{file name: bytes} for the CSV and XLSX template of a kind; an updates template is
-    pre-filled from upload_template_rows.sql, the others are headers only."""
+    pre-filled from upload_template_rows.sql, the others are headers only. An updates
+    template with no row that could be sent back is no file at all: {} (see
+    nothing_to_update, which says why)."""
+    if kind == "updates" and rows is not None and not len(sendable(rows)):
+        return {}
     meeting = first_meeting(rows)
     return {
         name: template_file(kind, rows, suffix)
         for suffix, name in template_names(kind, meeting, lead).items()
     }
+
+
+def sendable(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of upload_template_rows.sql that can be uploaded as they are: those with a
+    meeting ahead. (A row without one would be rejected at its meeting date.)"""
+    return rows[rows["meeting_date"].notna()]
+
+
+def nothing_to_update(rows: pd.DataFrame, lead: str | None) -> str:
+    """Why an updates template would hold no row: nothing open, or no meeting ahead."""
+    if not len(rows):
+        who = f"{lead} leads" if lead else "There are"
+        return f"{who} no open recommendations, so there is no template to fill in." + (
+            " If that is wrong, ask the chair or secretariat." if lead else ""
+        )
+    bodies = " or ".join(sorted(set(rows["body"])))
+    return (
+        f"{len(rows)} open recommendation(s), but no meeting of {bodies} is planned, so an "
+        "update has no meeting to go to. Ask the secretariat to add the next meeting, then "
+        "download the template."
+    )
+
+
+def template_notice(rows: pd.DataFrame, lead: str | None) -> str | None:
+    """What to say beside an updates template: why there is none (nothing_to_update), or
+    which recommendations it leaves out; None when every open one is in it."""
+    if not len(sendable(rows)):
+        return nothing_to_update(rows, lead)
+    left_out = rows[rows["meeting_date"].isna()]
+    if not len(left_out):
+        return None
+    listed = ", ".join(
+        f"{r} ({b})" for r, b in zip(left_out["recommendation_id"], left_out["body"], strict=True)
+    )
+    return (
+        f"Left out of the template, with no meeting of their body planned: {listed}. The "
+        "'Read me' sheet of the Excel file says so too."
+    )
+
+
+def left_out_note(row: Any) -> str:
+    """The 'Read me' sheet's word on one row: in the template, or left out and why."""
+    if row.meeting_date is None or pd.isna(row.meeting_date):
+        return (
+            f"Left out: no meeting of {row.body} is planned, so this update has no meeting to "
+            "go to. Ask the secretariat to add one, then download the template again."
+        )
+    return f"In the template, for the {row.body} meeting on {_uk(row.meeting_date)}."
+
+
+def _uk(value: Any) -> str:
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {stamp.strftime('%b %Y')}"
+
+
+def read_me(rows: pd.DataFrame) -> pd.DataFrame:
+    """The 'Read me' sheet: every open recommendation asked for, its title and lead, and
+    whether it is in the template (a row with no meeting ahead is left out, and why)."""
+    notes = rows[["recommendation_id", "title", "reported_by"]].rename(
+        columns={"reported_by": "lead"}
+    )
+    notes["note"] = [left_out_note(row) for row in rows.itertuples(index=False)]
+    return notes.reset_index(drop=True)
 
 
 def first_meeting(rows: pd.DataFrame | None) -> Any:
@@ -118,10 +185,8 @@ def template_file(kind: str, rows: pd.DataFrame | None, suffix: str) -> bytes:
     """One template file (built when asked for: at national scale a lead-less updates
     template holds tens of thousands of rows)."""
     if kind == "updates" and rows is not None:
-        frame = updates_template(rows)
-        notes = rows[["recommendation_id", "title", "reported_by"]].rename(
-            columns={"reported_by": "lead"}
-        )
+        frame = updates_template(sendable(rows))
+        notes = read_me(rows)
     else:
         frame, notes = blank_template(kind), None
     return to_csv_bytes(frame) if suffix == "csv" else to_xlsx_bytes(frame, kind, notes)

@@ -26,6 +26,12 @@ def template_downloads(kind: str, lead: str | None) -> None:
             web.asked_for(asked, "Prepare the templates", "prepare_templates", st)
             return
     files = web.template_files(kind, lead, today)
+    notice = web.template_notice(lead, today) if kind == "updates" else None
+    if not files:
+        st.info(notice or "There is no template to fill in.")
+        return
+    if notice:
+        st.caption(notice)
     for column, (name, data) in zip(st.columns(len(files)), files.items(), strict=True):
         column.download_button(
             f"Download {name}",

@@ -26,6 +26,7 @@ from cjb_tracker.web.data import (
     fresh_query,
     query,
     template_files,
+    template_notice,
 )
 from cjb_tracker.web.downloads import asked_for, audit_events_csv, record_export
 from cjb_tracker.web.forms import (
@@ -118,6 +119,7 @@ __all__ = [
     "table",
     "table_height",
     "template_files",
+    "template_notice",
     "undo_outcome",
     "undo_upload",
     "update_cards",

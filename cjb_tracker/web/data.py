@@ -114,6 +114,12 @@ def template_files(kind: str, lead: str | None, today: dt.date) -> dict[str, byt
     return _template_files(str(store.db_path()), kind, lead, today)
 
 
+def template_notice(lead: str | None, today: dt.date) -> str | None:
+    """Why the updates template holds no row, or which rows it leaves out (None: none)."""
+    rows = query("upload_template_rows", lead=lead, today=today)
+    return upload_templates.template_notice(rows, lead)
+
+
 # Building a plotly figure validates every property (tens of milliseconds a chart, more than
 # the queries behind it), and pivoting its numbers into a table takes pandas a few more:
 # each is made once for the query result it draws (known by the query and its parameters,
