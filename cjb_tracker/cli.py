@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cjb_tracker import audit, auth, decisions, ingest, migrate, packs, seed, store
+from cjb_tracker import audit, auth, decisions, ingest, migrate, packs, remind_cli, seed, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
 from cjb_tracker.ingest import ImportResult
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_user_commands(commands)
+    remind_cli.add_commands(commands, _add_db, _add_by)
     return parser
 
 
@@ -154,6 +155,8 @@ def _run(args: argparse.Namespace) -> int:
                 con, args.kind, args.file, imported_by=_who(args.by), dry_run=args.dry_run
             )
             return _report(result, args.json)
+        if args.command in remind_cli.COMMANDS:
+            return remind_cli.run(con, args, _who(args.by))
         if args.command == "user":
             _user(con, args)
         elif args.command == "decide":

@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "decide-closure",
             "manage-users",
             "read-audit",
+            "send-reminders",
         }
     ),
 }
@@ -37,6 +38,7 @@ _REFUSALS = {
     "decide-closure": "record the Board's decision on a closure (the chair does)",
     "manage-users": "manage users (the chair does)",
     "read-audit": "read the audit trail (the chair does)",
+    "send-reminders": "send reminders or set leads' addresses (the chair or secretariat does)",
     "export": "export",
 }
 
