@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cjb_tracker import packs, presenting, web
+from cjb_tracker import ics, packs, presenting, web
 
 
 def pack_downloads(meeting_id: str) -> None:
@@ -50,6 +50,18 @@ st.caption(
 )
 st.caption("Board pack for this meeting (every recommendation the body follows; no filters):")
 pack_downloads(meeting_id)
+calendar_name, calendar = web.meeting_calendar(ics.body_of(meeting_id))
+st.download_button(
+    f"Calendar of {ics.body_of(meeting_id)} meetings (.ics)",
+    calendar,
+    file_name=calendar_name,
+    mime=ics.MEDIA_TYPE,
+    key="meetings_calendar",
+    help="Every meeting of this body, for Outlook, Google or Apple calendars; a moved "
+    "meeting keeps its event.",
+    on_click=web.record_export,
+    args=(web.current_user(), calendar_name, "meetings calendar (ics)"),
+)
 
 changes = web.meeting_changes(meeting_id, filters.selection())
 by_kind = presenting.changes_by_kind(changes)

@@ -274,7 +274,7 @@ def page_links(at: AppTest) -> list[str]:
         (
             "chair",
             ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Closure decisions",
-             "Audit trail", "Accessibility"],
+             "Audit trail", "Reminders", "Accessibility"],
         ),
     ],
 )  # fmt: skip

@@ -7,7 +7,8 @@
 - forms.py: the writes a page asks for (commit, undo, the Board's decision), each on its
   button's click;
 - paging.py and widgets.py: the tables, pagers, charts and cards the pages draw;
-- downloads.py: a slow file made when asked for, and each export audited.
+- downloads.py: a slow file made when asked for, and each export audited;
+- reminders.py: the chair's Reminders page (preview, Send now, leads' addresses).
 
 Signing in, the sidebar and the filters' widgets are dashboard.py's; the widgets only one
 page draws (the upload steps, the board-pack downloads) are that page's. Pages use the
@@ -24,6 +25,7 @@ from cjb_tracker.web.data import (
     connection,
     filter_choices,
     fresh_query,
+    meeting_calendar,
     query,
     template_files,
     template_notice,
@@ -60,6 +62,18 @@ from cjb_tracker.web.paging import (
     paged_query,
     pager,
 )
+from cjb_tracker.web.reminders import (
+    address_outcome,
+    import_lead_addresses,
+    lead_address_table,
+    reminder_outcome,
+    reminder_plan,
+    reminder_preview,
+    reminder_settings,
+    save_lead_addresses,
+    send_reminders,
+    set_lead_address,
+)
 from cjb_tracker.web.widgets import (
     DATE_FORMAT,
     TIME_FORMAT,
@@ -77,12 +91,13 @@ from cjb_tracker.web.widgets import (
 
 __all__ = [
     "DATE_FORMAT",
+    "DecisionForm",
     "FILTER_KEYS",
+    "Outcome",
     "PAGES",
     "TIME_FORMAT",
-    "DecisionForm",
-    "Outcome",
     "UploadForm",
+    "address_outcome",
     "asked_for",
     "audit_events_csv",
     "board_pack",
@@ -100,9 +115,12 @@ __all__ = [
     "fact_grid",
     "filter_choices",
     "fresh_query",
+    "import_lead_addresses",
     "is_committed",
     "labelled_text",
+    "lead_address_table",
     "link_column",
+    "meeting_calendar",
     "meeting_changes",
     "owed_by_lead",
     "page_offset",
@@ -112,10 +130,17 @@ __all__ = [
     "query",
     "record_decision",
     "record_export",
+    "reminder_outcome",
+    "reminder_plan",
+    "reminder_preview",
+    "reminder_settings",
     "require_dashboard",
     "require_permission",
     "run_framed",
+    "save_lead_addresses",
     "say",
+    "send_reminders",
+    "set_lead_address",
     "table",
     "table_height",
     "template_files",

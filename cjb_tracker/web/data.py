@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import ingest, packs, presenting, store, upload_templates
+from cjb_tracker import ics, ingest, packs, presenting, reminder_settings, store, upload_templates
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
@@ -74,6 +74,7 @@ def clear_caches() -> None:
     _choices.clear()
     _pack.clear()
     _template_files.clear()
+    _calendar.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
@@ -112,6 +113,21 @@ def template_files(kind: str, lead: str | None, today: dt.date) -> dict[str, byt
     """{file name: bytes} of the upload templates of a kind (one lead's, or every open
     recommendation), cached until the data changes."""
     return _template_files(str(store.db_path()), kind, lead, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _calendar(path: str, body: str, base_url: str | None) -> bytes:
+    return ics.body_calendar(_connection(path), body, base_url)
+
+
+def meeting_calendar(body: str) -> tuple[str, bytes]:
+    """(file name, .ics bytes) of every meeting of a body, shared until the data changes;
+    its events link to the dashboard when [reminders] base_url is set."""
+    try:
+        base_url = reminder_settings.load().base_url
+    except TrackerError:  # wrong settings are the Reminders page's to say
+        base_url = None
+    return ics.file_name(body), _calendar(str(store.db_path()), body, base_url)
 
 
 def template_notice(lead: str | None, today: dt.date) -> str | None:

@@ -37,7 +37,7 @@ NAVIGATION = {
     "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
     "chair": [
         "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
-        "Closure decisions", "Audit trail", "Accessibility",
+        "Closure decisions", "Audit trail", "Reminders", "Accessibility",
     ],
 }  # fmt: skip
 FIXTURE_FILES = [
