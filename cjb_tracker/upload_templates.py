@@ -22,11 +22,14 @@ EAGER_ROWS = 1_000
 
 def updates_template(rows: pd.DataFrame) -> pd.DataFrame:
     """The updates file's columns, in order, pre-filled from upload_template_rows.sql:
-    id, next meeting date (dd/mm/yyyy), body, current status and RAG, and the lead as
-    reporter. The lead writes the update, next steps and any revised due date."""
+    id, next meeting date (dd/mm/yyyy), body, current status and RAG, the evidence of a
+    proposed closure, and the lead as reporter. The lead writes the update, next steps and
+    any revised due date."""
     template = pd.DataFrame(columns=list(FORMATS["updates"].names), dtype="object")
     for column in ("recommendation_id", "body", "status", "rag", "reported_by"):
         template[column] = rows[column].astype("object")
+    if "evidence" in rows:  # a proposed closure's evidence: the row goes back as it is
+        template["evidence"] = rows["evidence"].astype("object")
     template["meeting_date"] = [_day_first(d) for d in rows["meeting_date"]]
     return template.astype("object").where(template.notna(), "").reset_index(drop=True)
 

@@ -2,9 +2,10 @@
 -- current status and RAG, and the next meeting on or after $today of a body that follows it:
 -- its own body, or a body it has been reported to (the earliest; its own body's on the same
 -- day). A recommendation with no meeting ahead has no meeting_date, and body is its own:
--- the template leaves it out and says why in its 'Read me' sheet.
+-- the template leaves it out and says why in its 'Read me' sheet. A proposed closure carries
+-- its evidence, so the row can be sent back as it is.
 with open_recommendations as (
-    select rec_id, report_code, number, body, status, rag, lead, title
+    select rec_id, report_code, number, body, status, rag, lead, title, last_meeting_id
     from status_as_at($today)
     where is_open
         and ($lead is null or lead = $lead)
@@ -40,8 +41,12 @@ select
     s.status,
     s.rag,
     s.lead as reported_by,
-    s.title
+    s.title,
+    case when s.status = 'Closure proposed' then e.evidence end as evidence
 from open_recommendations as s
 left join next_meeting as n
     using (rec_id)
+left join effective_updates as e
+    on e.rec_id = s.rec_id
+    and e.meeting_id = s.last_meeting_id
 order by s.report_code, s.number;
