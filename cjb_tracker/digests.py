@@ -86,7 +86,7 @@ def template_attachment(
         today=today,
     )
     name = upload_templates.template_file_name(
-        "updates", digest.name, digest.meeting.held_on, "xlsx"
+        "updates", mail.header_text(digest.name), digest.meeting.held_on, "xlsx"
     )
     return Attachment(name, XLSX, upload_templates.template_file("updates", rows, "xlsx"))
 
@@ -177,7 +177,7 @@ def due_subject(digest: Digest) -> str:
 def due_text(digest: Digest, links: Links, template: str, event: str) -> str:
     m = digest.meeting
     lines = [
-        f"Dear {digest.name},",
+        f"Dear {mail.header_text(digest.name)},",
         "",
         f"The {m.body_name} meets on {meeting_words(digest)}. Please send your update on "
         f"the {plural(len(digest.items), 'recommendation')} below by {uk(digest.deadline)}.",
@@ -216,7 +216,7 @@ def due_html(digest: Digest, links: Links, template: str, event: str) -> str:
         "the tracker's Upload page"
     )  # fmt: skip
     body = f"""
-<p>Dear {_e(digest.name)},</p>
+<p>Dear {_e(mail.header_text(digest.name))},</p>
 <p>The {_e(m.body_name)} meets on {_e(meeting_words(digest))}. Please send your update on
 the {plural(len(digest.items), "recommendation")} below by
 <strong>{_e(uk(digest.deadline))}</strong>.</p>
@@ -264,10 +264,12 @@ def _item_row(item: Item, links: Links, extra: str | None = None) -> str:
 def escalation_subject(digest: Digest) -> str:
     m = digest.meeting
     owed = [i for i in digest.items if i.owes_update]
-    leads = {i.lead for i in owed}
+    leads = {i.lead for i in owed if i.lead}
+    unled = len([i for i in owed if not i.lead])
     return (
         f"Updates still owed for {m.title} ({uk(m.held_on)}): "
         f"{plural(len(owed), 'update')} from {plural(len(leads), 'lead')}"
+        + (f" and {unled} with no lead" if unled else "")
     )
 
 
@@ -293,7 +295,7 @@ def _reminded_words(digest: Digest, lead: str) -> str:
 
 
 def escalation_text(digest: Digest, links: Links, event: str) -> str:
-    lines = [f"Dear {digest.name},", "", _escalation_summary(digest), ""]
+    lines = [f"Dear {mail.header_text(digest.name)},", "", _escalation_summary(digest), ""]
     for lead, listed in by_lead(digest.items):
         lines.append(f"{lead} ({_reminded_words(digest, lead)})")
         for item in listed:
@@ -347,7 +349,8 @@ def escalation_html(digest: Digest, links: Links, event: str) -> str:
     link = links.meeting(digest.meeting.meeting_id)
     meeting_link = f'<p><a href="{_e(link)}">The meeting in the tracker</a></p>' if link else ""
     body = (
-        f"<p>Dear {_e(digest.name)},</p><p>{_e(_escalation_summary(digest))}</p>"
+        f"<p>Dear {_e(mail.header_text(digest.name))},</p>"
+        f"<p>{_e(_escalation_summary(digest))}</p>"
         + "".join(sections)
         + unreachable
         + meeting_link

@@ -166,7 +166,7 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
         else:
             server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
             if settings.security == "starttls":
-                server.starttls(context=context)
+                _starttls(server, context, where)
         if settings.user:
             server.login(settings.user, settings.password or "")
         return server
@@ -179,9 +179,12 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     except smtplib.SMTPNotSupportedError:
         _quit(server)
         raise NotSent(
-            f"The mail server {where} does not offer STARTTLS. Check smtp security (tls for "
-            "port 465) or the port."
+            f"The mail server {where} does not offer a sign-in. Leave smtp user and password "
+            "empty, or check the port."
         ) from None
+    except NotSent:
+        _quit(server)
+        raise
     except ssl.SSLError as error:
         _quit(server)
         raise NotSent(
@@ -204,6 +207,16 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     except (smtplib.SMTPException, OSError) as error:
         _quit(server)
         raise NotSent(f"The mail server {where} could not be used: {_describe(error)}.") from None
+
+
+def _starttls(server: smtplib.SMTP, context: ssl.SSLContext, where: str) -> None:
+    try:
+        server.starttls(context=context)
+    except smtplib.SMTPNotSupportedError:
+        raise NotSent(
+            f"The mail server {where} does not offer STARTTLS. Check smtp security (tls for "
+            "port 465) or the port."
+        ) from None
 
 
 def _refusal(error: BaseException, message: EmailMessage) -> str:
