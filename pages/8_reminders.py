@@ -10,13 +10,20 @@ from cjb_tracker.auth import User
 from cjb_tracker.reminder_settings import HOW_TO_SET, ReminderSettings
 
 
+def plain(text: str) -> str:
+    """A sentence shown as text: names and addresses in it are never read as Markdown."""
+    return presenting.escape_markdown(text)
+
+
 def where_mail_goes(settings: ReminderSettings) -> None:
     if settings.smtp is None:
         st.warning(
-            HOW_TO_SET.replace(" Nothing was sent.", " Until then, digests can be previewed.")
+            plain(
+                HOW_TO_SET.replace(" Nothing was sent.", " Until then, digests can be previewed.")
+            )
         )
     else:
-        st.caption(f"Mail goes through {settings.smtp.describe()}.")
+        st.caption(plain(f"Mail goes through {settings.smtp.describe()}."))
     if settings.base_url is None:
         st.caption(
             "The dashboard's address is not set ([reminders] base_url): digests carry no links."
@@ -37,7 +44,7 @@ def preview(settings: ReminderSettings, plan: reminders.Plan) -> None:
     st.caption("The date and the Message-ID are set when it is sent.")
     as_html, as_text = st.tabs(["As HTML", "As plain text"])
     with as_html:
-        st.iframe(html, height=720, alt="The digest's HTML part, as it will be sent")
+        st.iframe(html, height="content", alt="The digest's HTML part, as it will be sent")
     with as_text:
         st.text(text)
     for column, (name, media_type, data) in zip(
@@ -59,11 +66,11 @@ def send_now(settings: ReminderSettings, plan: reminders.Plan, user: User) -> No
         disabled=why_not is not None,
     )
     if why_not:
-        st.caption(why_not)
+        st.caption(plain(why_not))
     outcome = web.reminder_outcome()
     if outcome:
         shown = {"success": st.success, "error": st.error, "info": st.info}[outcome[0]]
-        shown("\n\n".join(outcome[1]))
+        shown("\n\n".join(plain(line) for line in outcome[1]))
 
 
 def lead_addresses(user: User) -> None:
@@ -85,7 +92,7 @@ def lead_addresses(user: User) -> None:
                                   args=(user, True))  # fmt: skip
     outcome = web.address_outcome()
     if outcome:
-        (st.success if outcome[0] == "success" else st.error)(outcome[1])
+        (st.success if outcome[0] == "success" else st.error)(plain(outcome[1]))
     upload = st.file_uploader("A file of addresses", type=["csv", "xlsx"], key="address_file")
     if upload is not None:
         address_file(upload.name, upload.getvalue(), user)
@@ -115,7 +122,7 @@ user = web.require_permission("send-reminders")
 st.title("Reminders")
 settings, problem = web.reminder_settings()
 if settings is None:
-    st.error(problem)
+    st.error(plain(problem or ""))
     st.stop()
 where_mail_goes(settings)
 
@@ -129,9 +136,9 @@ else:
     kind = st.radio("Digest", reminders.KINDS, format_func=reminders.KIND_LABELS.__getitem__,
                     horizontal=True, key="remind_kind")  # fmt: skip
     plan = web.reminder_plan(settings, str(meeting_id), str(kind))
-    st.info(plan.note)
+    st.info(plain(plan.note))
     if plan.unreachable:
-        st.warning(reminders.unreachable_sentence(plan))
+        st.warning(plain(reminders.unreachable_sentence(plan)))
     st.header(f"Digests ({len(plan.digests)})")
     web.table(reminders.digest_table(plan), key="digests", times=("sent_at",))
     if plan.digests:

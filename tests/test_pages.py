@@ -3,6 +3,7 @@ and the upload flow: a bad file writes nothing, a good one commits, undo restore
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -479,25 +480,51 @@ def test_the_upload_history_is_read_a_page_at_a_time(
     ]
 
 
+def add_meeting_ahead(path: Path) -> str:
+    """A Board meeting 30 days from today (the fixture's meetings are all past): the date
+    an updates template is named for, as yyyy-mm-dd."""
+    ahead = dt.date.today() + dt.timedelta(days=30)
+    con = store.connect(path)
+    try:
+        data = f"body,date\nCJB,{ahead:%d/%m/%Y}\n".encode()
+        assert ingest.import_file(con, "meetings", "m.csv", data).status == "committed"
+    finally:
+        con.close()
+    return f"{ahead:%Y-%m-%d}"
+
+
 def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
+    ahead = add_meeting_ahead(dashboard_db)
     at = open_page(UPLOAD)
     labels = [b.label for b in at.get("download_button")]
-    assert any(label.endswith(".csv") for label in labels)
-    assert any(label.endswith(".xlsx") for label in labels)
+    assert labels == [f"Download updates-{ahead}.csv", f"Download updates-{ahead}.xlsx"]
     history = frame(at, "import_history")
-    assert list(history["file_name"])[:2] == ["updates_oct.csv", "updates_jul.csv"]
+    assert list(history["file_name"])[:3] == ["m.csv", "updates_oct.csv", "updates_jul.csv"]
+
+
+def test_upload_page_says_why_there_is_no_template(dashboard_db: Path) -> None:
+    # Every meeting of the fixture is past: an update has no meeting to go to, so there is
+    # no file (it would have held rows with no meeting date, rejected when sent back).
+    at = open_page(UPLOAD, role="lead")
+    assert not at.get("download_button")
+    assert [i.value for i in at.info] == [
+        "1 open recommendation(s), but no meeting of CJB is planned, so an update has no "
+        "meeting to go to. Ask the secretariat to add the next meeting, then download the "
+        "template."
+    ]
 
 
 def test_a_big_template_is_built_when_asked_for(
     dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(upload_templates, "EAGER_ROWS", 5)  # the chair's template holds 12
+    ahead = add_meeting_ahead(dashboard_db)
     at = open_page(UPLOAD)
     assert not at.get("download_button")
     assert "The template holds 12 open recommendations." in [c.value for c in at.caption]
     at.button(key="prepare_templates").click().run()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download updates.csv", "Download updates.xlsx"]
+    assert labels == [f"Download updates-{ahead}.csv", f"Download updates-{ahead}.xlsx"]
 
 
 @pytest.mark.parametrize("page", [OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD])

@@ -44,6 +44,7 @@ PAGES = [
     ("upload", "Upload"),
     ("decisions", "Closure decisions"),
     ("audit", "Audit trail"),
+    ("reminders", "Reminders"),
     ("accessibility", "Accessibility statement"),
 ]
 

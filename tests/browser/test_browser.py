@@ -70,6 +70,7 @@ def test_every_page_renders(server: str, tab: Any) -> None:
         ("upload", "Upload", "5-upload"),
         ("decisions", "Closure decisions", "6-decisions"),
         ("audit", "Audit trail", "7-audit"),
+        ("reminders", "Reminders", "8-reminders"),
     ]:
         tab.goto(f"{server}/{path}")
         tab.get_by_role("heading", name=heading, exact=True).wait_for()
