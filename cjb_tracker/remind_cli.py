@@ -146,7 +146,7 @@ def _print_report(con: duckdb.DuckDBPyConnection, settings: Any, report: Any, to
                 message = digests.message(con, settings, d, today)
                 _print_preview(number, len(outcomes), message, mail)
             elif outcome.status == "already sent":
-                print(f"  Already sent to {to} on {d.sent_at:%d %b %Y %H:%M}; not sent again.")
+                print(f"  Already sent to {to} on {_when(d.sent_at)}; not sent again.")
             elif outcome.status == "sent":
                 print(f"  Sent to {to}: {outcome.message_id}")
             else:
@@ -211,3 +211,12 @@ def _lead(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, who: str) ->
                 where = ", ".join(x for x in (f"row {p.row}" if p.row else "", p.column or "") if x)
                 print(f"  {label} [{p.code}] {where}: {p.message}")
     return EXIT_FAILED if result.status == "rejected" else EXIT_DONE
+
+
+def _when(moment: Any) -> str:
+    """'2 Dec 2026, 04:36' (London time, as the dashboard shows times)."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_convert("Europe/London") if stamp.tzinfo else stamp
+    return f"{stamp.day} {stamp:%b %Y, %H:%M}"
