@@ -4,6 +4,7 @@ Playwright with Debian's chromium (fixtures in conftest.py, tools in browserkit.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import urllib.error
@@ -20,6 +21,8 @@ from browserkit import (
     settle,
     sign_in,
 )
+
+from cjb_tracker import ingest, store
 
 GOOD_UPDATE = (
     b"recommendation_id,meeting_date,status,rag,update,evidence,reported_by\n"
@@ -124,25 +127,35 @@ def test_a_file_is_uploaded_and_committed_through_the_page(
 
 def test_a_lead_downloads_the_template_fills_it_in_and_commits_it(tab: Any, tmp_path: Path) -> None:
     # A server of its own: the module's other tests close the lead's open recommendation.
+    # (The fixture's meetings are all past: a Board meeting 30 days ahead is the one the
+    # template is for, and its date is filled in.)
     db = tmp_path / "tracker.duckdb"
     build_database(db)
+    ahead = dt.date.today() + dt.timedelta(days=30)
+    con = store.connect(db)
+    try:
+        data = f"body,date\nCJB,{ahead:%d/%m/%Y}\n".encode()
+        assert ingest.import_file(con, "meetings", "m.csv", data).status == "committed"
+    finally:
+        con.close()
     with running_dashboard(db) as server:
-        lead_fills_in_the_template(tab, server, tmp_path)
+        lead_fills_in_the_template(tab, server, tmp_path, ahead)
 
 
-def lead_fills_in_the_template(tab: Any, server: str, tmp_path: Path) -> None:
+def lead_fills_in_the_template(tab: Any, server: str, tmp_path: Path, ahead: dt.date) -> None:
     sign_in(tab, server, "lead", "upload")
     tab.get_by_role("heading", name="Upload", exact=True).wait_for()
     settle(tab)
+    name = f"updates-DS-Patel-{ahead:%Y-%m-%d}.csv"  # named for the meeting it is for
     with tab.expect_download() as download:
-        tab.get_by_role("button", name=re.compile(r"^Download updates-DS-Patel.*\.csv$")).click()
+        tab.get_by_role("button", name=f"Download {name}", exact=True).click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert header[:4] == ["recommendation_id", "meeting_date", "body", "status"]
-    assert [r[0] for r in rows] == ["RAPE1-R3"]  # DS Patel's one open recommendation
-    # The fixture's meetings are all past, so the lead types the meeting date.
+    assert [r[:3] for r in rows] == [["RAPE1-R3", f"{ahead:%d/%m/%Y}", "CJB"]]  # DS Patel's one
+    # The lead writes the status and the update; every other cell goes back as it came.
     filled = dict(zip(header, rows[0], strict=True))
-    filled |= {"meeting_date": "12/01/2022", "status": "In progress", "update": "Started."}
+    filled |= {"status": "In progress", "update": "Started."}
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header)
     writer.writeheader()
