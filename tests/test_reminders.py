@@ -613,3 +613,22 @@ def test_no_rows_is_a_sentence_not_an_empty_file(fixture_db: duckdb.DuckDBPyConn
         "1 open recommendation(s), but no meeting of CJB is planned, so an update has no meeting "
         "to go to. Ask the secretariat to add the next meeting, then download the template."
     )
+
+
+def test_the_attached_template_is_neutralised_like_every_spreadsheet(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    risky = b'report_code,number,title,lead\nRAPE1,3,"=HYPERLINK(""http://x"",""y"")",@SUM(1)\n'
+    assert ingest.import_file(fixture_db, "recommendations", "r.csv", risky).status == "committed"
+    lead_addresses.set_email(fixture_db, CHAIR, "@SUM(1)", "sum@cjb.test")
+    found = reminders.plan(fixture_db, settings(), JANUARY, "due", FOURTEEN_BEFORE)
+    digest = next(d for d in found.digests if d.address == "sum@cjb.test")
+    _, _, data = mail.attachments(digests.message(fixture_db, settings(), digest, FOURTEEN_BEFORE))[
+        0
+    ]
+    updates = sheet_rows(data)
+    assert updates[1][0] == "RAPE1-R3" and updates[1][-1] == "'@SUM(1)"  # reported_by
+    read_me = sheet_rows(data, "Read me")
+    assert read_me[1][1:3] == ['\'=HYPERLINK("http://x","y")', "'@SUM(1)"]
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
