@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cjb_tracker import spreadsheets, store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACTIONS = (
     "sign-in",

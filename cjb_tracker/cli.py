@@ -12,15 +12,25 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from cjb_tracker import audit, auth, decisions, ingest, migrate, packs, remind_cli, seed, store
+from cjb_tracker import audit, auth, migrate, remind_cli, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.formats import KINDS
-from cjb_tracker.ingest import ImportResult
+
+if TYPE_CHECKING:
+    from cjb_tracker.ingest import ImportResult
+
+# The modules that load pandas, openpyxl or plotly (ingest, seed, decisions, packs) are
+# imported by the commands that use them, not here: `--help` or `user list` would wait a
+# second for them (benchmarks/startup.py measures the start).
 
 EXIT_DONE, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# packs.FORMATS, named here so the parser does not import packs (tests/test_cli.py checks
+# that the two agree).
+PACK_FORMATS: tuple[str, ...] = ("pdf", "html", "xlsx", "csv")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     exports = export.add_subparsers(dest="export_kind", required=True)
     pack = exports.add_parser("pack", help="the board pack for one meeting")
     pack.add_argument("--meeting", required=True, help="body and date, e.g. CJB:2026-10-14")
-    pack.add_argument("--format", required=True, choices=packs.FORMATS)
+    pack.add_argument("--format", required=True, choices=PACK_FORMATS)
     pack.add_argument("--out", required=True, type=Path, help="the file to write")
     _add_db(pack)
     _add_by(pack)
@@ -151,6 +161,8 @@ def _run(args: argparse.Namespace) -> int:
     con = store.connect(path) if args.command == "backup" else store.open_tracker(path)
     try:
         if args.command == "import":
+            from cjb_tracker import ingest
+
             result = ingest.import_path(
                 con, args.kind, args.file, imported_by=_who(args.by), dry_run=args.dry_run
             )
@@ -162,6 +174,8 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "decide":
             _decide(con, args)
         elif args.command == "undo":
+            from cjb_tracker import ingest
+
             ingest.undo_batch(con, args.batch_id, _who(args.by))
             print(f"Batch {args.batch_id} is undone; the views no longer include it.")
         elif args.command == "backup":
@@ -176,6 +190,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _decide(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
+    from cjb_tracker import decisions, packs
+
     decision = decisions.Decision(
         args.rec_id,
         packs.meeting_id_of(args.meeting),
@@ -226,6 +242,8 @@ def _password(from_stdin: bool) -> str:
 
 
 def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Path) -> None:
+    from cjb_tracker import packs
+
     meeting_id = packs.meeting_id_of(meeting)
     data = packs.build(con, meeting_id, fmt)
     out.write_bytes(data)
@@ -274,6 +292,8 @@ def _restore(path: Path, directory: Path, by: str) -> int:
 
 
 def _init(path: Path, demo: bool) -> int:
+    from cjb_tracker import seed
+
     exists = f"{path} already exists; it was left as it is. Remove it first to build a new one."
     with _new_database(path, exists) as con:
         seed.init_database(con, demo=demo)

@@ -5,9 +5,10 @@ Every CSV and XLSX the tracker writes goes through here; the database keeps text
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # the frames' type only: the audit trail imports this module
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -10,13 +10,15 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cjb_tracker import engine, replica
 from cjb_tracker.errors import DatabaseInUse, NotAllowed, TrackerError
+
+if TYPE_CHECKING:
+    import pandas as pd  # run_query's frames: duckdb loads pandas when one is made
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

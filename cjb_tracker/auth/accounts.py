@@ -6,6 +6,7 @@ new record, and every change and sign-in is in the audit trail."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,10 +26,18 @@ _LONDON = ZoneInfo("Europe/London")
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD, MAX_PASSWORD_BYTES = 12, 72  # bcrypt reads at most 72 bytes
+# bcrypt's cost factor (2**12 rounds: about a quarter of a second a hash here). A hash
+# keeps the cost it was made with. Only the tests lower this, in their own process
+# (tests/conftest.py); nothing outside the code can change it.
+BCRYPT_ROUNDS = 12
 
-# Checked against when the account does not exist, so a wrong name takes as long as a
-# wrong password (no way to tell from the time which usernames exist).
-_NO_SUCH_USER_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
+
+@functools.cache
+def _no_such_user_hash() -> str:
+    """Checked against when the account does not exist, so a wrong name takes as long as a
+    wrong password (no way to tell from the time which usernames exist). Made when first
+    needed, not at import: every command would pay for it."""
+    return bcrypt.hashpw(b"no such user", bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
 
 
 def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
@@ -98,7 +107,7 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str) -> Use
         )
     user = get_user(con, name) if name else None
     stored = _password_hash(con, name) if user else None
-    matches = _check_password(password, stored or _NO_SUCH_USER_HASH) and stored is not None
+    matches = _check_password(password, stored or _no_such_user_hash()) and stored is not None
     if user is None or not matches or not user.enabled:
         reason = "no such user" if user is None else "wrong password" if not matches else "disabled"
         audit.record_alone(con, name or "-", "sign-in", name, "failure", reason)
@@ -150,7 +159,7 @@ def hash_password(password: str) -> str:
             f"The password is too long: use at most {MAX_PASSWORD_BYTES} bytes "
             "(about 70 plain characters)."
         )
-    return bcrypt.hashpw(encoded, bcrypt.gensalt()).decode("ascii")
+    return bcrypt.hashpw(encoded, bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
 
 
 def add_user(
