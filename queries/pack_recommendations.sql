@@ -1,12 +1,7 @@
 -- The board pack's recommendations for meeting $meeting_id: those its body follows (owns,
 -- or has had reported to it) whose report was published by $as_at or that have been
 -- reported on, each with its position as at $as_at, its addressees and its latest update.
-with this_meeting as (
-    select meeting_id, body, held_on
-    from meetings
-    where meeting_id = $meeting_id
-),
-followed as (
+with followed as (
     select rec_id
     from recommendations_followed_at($meeting_id)
 ),

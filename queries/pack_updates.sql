@@ -1,11 +1,6 @@
 -- Every update in force, up to $as_at, for the recommendations that meeting $meeting_id's
 -- body follows: the board pack's sheet of all updates, by recommendation then meeting.
-with this_meeting as (
-    select meeting_id, body, held_on
-    from meetings
-    where meeting_id = $meeting_id
-),
-followed as (
+with followed as (
     select rec_id
     from recommendations_followed_at($meeting_id)
 )
