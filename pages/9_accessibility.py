@@ -21,6 +21,7 @@ st.markdown(
     "- move between pages, upload a file, read its problems and commit it with a keyboard "
     "alone\n"
     "- read every chart as a sentence and as a table of its numbers\n"
+    "- tell the pages apart by their titles in the browser tab\n"
     "- tell every status and RAG rating by its word, not by its colour alone\n\n"
     "[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier "
     "to use if you have a disability."
@@ -32,7 +33,6 @@ st.markdown(
     "- tables are drawn by Streamlit's data grid on a canvas; we have not yet confirmed "
     "that screen readers read every cell well, and the Tab key can stop several times "
     "inside a table before it moves on\n"
-    "- every page has the same title in the browser tab\n"
     "- on the Upload page, Space opens the file dialog from the upload button but Enter "
     "does not\n"
     "- the session ends after 30 minutes without use, with no warning first\n"
@@ -122,7 +122,7 @@ st.markdown(
 st.header("Preparation of this accessibility statement")
 st.markdown(
     "This statement was prepared on 29 November 2026. It was last reviewed on "
-    "29 November 2026.\n\n"
+    "2 December 2026.\n\n"
     "This service was last tested on 29 November 2026 against the WCAG 2.2 AA standard. "
     "The test was carried out by the tracker's developers: every page in Chromium, with "
     "data loaded and after an upload, checked automatically with axe-core 4.12.1; the "
