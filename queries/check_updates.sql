@@ -32,12 +32,14 @@ cleaned as (
         body as raw_body,
         status as raw_status,
         rag as raw_rag,
-        clean_text("update") as narrative,
-        clean_text(next_steps) as next_steps,
+        -- What a lead writes is kept exactly as written (a leading tab or CR included:
+        -- BAD-INPUTS.md item 20); only a cell of nothing but spaces counts as empty.
+        if(clean_text("update") is null, null, "update") as narrative,
+        if(clean_text(next_steps) is null, null, next_steps) as next_steps,
         revised_due_date as raw_revised_due,
         parse_uk_date(revised_due_date) as revised_due,
-        clean_text(revision_reason) as revision_reason,
-        clean_text(evidence) as evidence,
+        if(clean_text(revision_reason) is null, null, revision_reason) as revision_reason,
+        if(clean_text(evidence) is null, null, evidence) as evidence,
         coalesce(clean_text(reported_by), $imported_by) as reported_by
     from stage
     where not is_blank

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import duckdb
@@ -18,6 +19,17 @@ from cjb_tracker.staging.table import blank_label_problems, create_stage, finish
 from cjb_tracker.staging.xlsx_scan import refuse_zip_bomb
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel writes a character XML cannot carry as it is (a carriage return, which XML reads as
+# a line feed) as _xHHHH_, and a literal '_x' that looks like one as _x005F_x. openpyxl
+# leaves both as written.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(value: Any) -> Any:
+    """A cell's text as the person typed it (Excel's _xHHHH_ escapes decoded)."""
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), value)
+    return value
 
 
 def stage_xlsx(cur: duckdb.DuckDBPyConnection, fmt: FileFormat, data: bytes) -> Staged:
@@ -65,7 +77,7 @@ def _xlsx_rows(fmt: FileFormat, data: bytes) -> list[tuple[Any, ...]]:
         ) from error
     try:
         sheet = _choose_sheet(fmt, book)
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        return [tuple(map(_unescaped, row)) for row in sheet.iter_rows(values_only=True)]
     except Rejected:
         raise
     except Exception as error:  # a sheet openpyxl cannot read (bad cell references, ...)
