@@ -1,50 +1,131 @@
-"""Shared fixtures: real DuckDB files in tmp_path, built with the project's own code."""
+"""Shared fixtures: real DuckDB files in tmp_path, built with the project's own code.
+
+Each kind of database is built once per session (a template) and copied into the test's
+own tmp_path: the copy is the same file the build would make, at a file copy's cost."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import add_test_accounts
+from helpers import FIXTURE_FILES, add_test_accounts, build_fixture_database, copy_of, run_cli
 
-from cjb_tracker import ingest, seed, store
+from cjb_tracker import auth, ingest, seed, store
 
 DATA = Path(__file__).parent / "data"
-FIXTURE_FILES = [
-    ("meetings", "meetings.csv"),
-    ("recommendations", "leads.csv"),
-    ("updates", "updates_jul.csv"),
-    ("updates", "updates_oct.csv"),
-]
+
+# bcrypt at its lowest cost in the tests: a hash in 1 ms instead of 250. Production reads
+# the module's own constant; only this file lowers it, in the test process. (A hash keeps
+# its cost, so a browser test's server checks these test hashes as cheaply.)
+auth.BCRYPT_ROUNDS = 4
 
 
-@pytest.fixture
-def seeded_db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The schema and the seed from the source letter, nothing else."""
-    con = store.connect(tmp_path / "tracker.duckdb")
-    seed.init_database(con)
+def _template(
+    factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[duckdb.DuckDBPyConnection], object],
+) -> Path:
+    """A database file built once by `build` and closed (so it is whole, with no WAL)."""
+    path = factory.mktemp(name) / "tracker.duckdb"
+    con = store.connect(path)
+    try:
+        build(con)
+    finally:
+        con.close()
+    assert not Path(f"{path}.wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "seeded", seed.init_database)
+
+
+@pytest.fixture(scope="session")
+def fixture_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "fixture", build_fixture_database)
+
+
+@pytest.fixture(scope="session")
+def _dashboard_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    def build(con: duckdb.DuckDBPyConnection) -> None:
+        build_fixture_database(con)
+        add_test_accounts(con)
+
+    return _template(tmp_path_factory, "dashboard", build)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "demo", lambda con: seed.init_database(con, demo=True))
+
+
+@pytest.fixture(scope="session")
+def meetings_and_leads_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed, the fixture's meetings and its leads and due dates (no updates yet)."""
+
+    def build(con: duckdb.DuckDBPyConnection) -> None:
+        seed.init_database(con)
+        for kind, name in FIXTURE_FILES[:2]:
+            result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
+            assert result.status == "committed", result.errors
+
+    return _template(tmp_path_factory, "meetings-and-leads", build)
+
+
+@pytest.fixture(scope="session")
+def cli_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same as meetings_and_leads_template, made through the command line."""
+    db = tmp_path_factory.mktemp("cli") / "cli.duckdb"
+    assert run_cli("init", "--seed-only", db=db).returncode == 0
+    for kind, name in FIXTURE_FILES[:2]:
+        assert run_cli("import", kind, str(DATA / name), db=db).returncode == 0
+    return db
+
+
+def _opened(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = store.connect(path)
     yield con
     con.close()
 
 
 @pytest.fixture
-def fixture_db(seeded_db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The seed plus four meetings, leads and due dates for R1-R4, and two rounds of updates:
-    R1 complete; R2 updated in July only; R3 never updated; R4 slipped once."""
-    for kind, name in FIXTURE_FILES:
-        result = ingest.import_path(seeded_db, kind, DATA / name, imported_by="fixture")
-        assert result.status == "committed", result.errors
-    return seeded_db
+def seeded_db(seeded_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The schema and the seed from the source letter, nothing else."""
+    yield from _opened(copy_of(seeded_template, tmp_path))
 
 
 @pytest.fixture
-def fixture_db_path(fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
-    """The fixture database closed, for code that opens the file itself."""
-    fixture_db.close()
-    return tmp_path / "tracker.duckdb"
+def fixture_db(fixture_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The seed plus four meetings, leads and due dates for R1-R4, and two rounds of updates:
+    R1 complete; R2 updated in July only; R3 never updated; R4 slipped once."""
+    yield from _opened(copy_of(fixture_template, tmp_path))
+
+
+@pytest.fixture
+def fixture_db_path(fixture_template: Path, tmp_path: Path) -> Path:
+    """The fixture database as a closed file, for code that opens the file itself."""
+    return copy_of(fixture_template, tmp_path)
+
+
+@pytest.fixture
+def accounts_db(_dashboard_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The fixture database with one test account per role (helpers.TEST_PASSWORDS)."""
+    yield from _opened(copy_of(_dashboard_template, tmp_path))
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The demo database `make run` builds (seed.init_database with demo=True)."""
+    yield from _opened(copy_of(demo_template, tmp_path, "demo.duckdb"))
+
+
+@pytest.fixture
+def cli_db(cli_template: Path, tmp_path: Path) -> Path:
+    """The seed, meetings and leads, made through the command line, as a closed file."""
+    return copy_of(cli_template, tmp_path, "cli.duckdb")
 
 
 # --- Dashboard (issue 3): a database file for the pages, and clean Streamlit caches ------
@@ -63,27 +144,12 @@ def clear_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-@pytest.fixture(scope="session")
-def _dashboard_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture database with the test accounts, built once (bcrypt is slow on purpose)."""
-    path = tmp_path_factory.mktemp("template") / "tracker.duckdb"
-    con = store.connect(path)
-    seed.init_database(con)
-    for kind, name in FIXTURE_FILES:
-        result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
-        assert result.status == "committed", result.errors
-    add_test_accounts(con)
-    con.close()
-    return path
-
-
 @pytest.fixture
 def dashboard_db(
     _dashboard_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A copy of the fixture database with the test accounts (helpers.TEST_PASSWORDS),
     named in $CJB_TRACKER_DB for the dashboard to open."""
-    path = tmp_path / "tracker.duckdb"
-    shutil.copyfile(_dashboard_template, path)
+    path = copy_of(_dashboard_template, tmp_path)
     monkeypatch.setenv("CJB_TRACKER_DB", str(path))
     return path

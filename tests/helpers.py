@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
+from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import auth
+from cjb_tracker import auth, ingest, seed
+
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "tests" / "data"
+# The fixture database (conftest.fixture_db): the files imported after the seed, in order.
+FIXTURE_FILES = [
+    ("meetings", "meetings.csv"),
+    ("recommendations", "leads.csv"),
+    ("updates", "updates_jul.csv"),
+    ("updates", "updates_oct.csv"),
+]
 
 # The test accounts (add_test_accounts): username = role. The lead leads DS Patel's
 # recommendations in tests/data/leads.csv (RAPE1-R1 and RAPE1-R3).
@@ -16,6 +32,52 @@ TEST_PASSWORDS = {
     "member": "member-test-password",
 }
 TEST_LEAD_NAME = "DS Patel"
+
+
+def build_fixture_database(con: duckdb.DuckDBPyConnection) -> None:
+    """The seed plus the fixture files (FIXTURE_FILES), on an empty database."""
+    seed.init_database(con)
+    for kind, name in FIXTURE_FILES:
+        result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
+        assert result.status == "committed", result.errors
+
+
+def copy_of(template: Path, folder: Path, name: str = "tracker.duckdb") -> Path:
+    """A copy of a template database (conftest.py builds each once) in a folder of its own."""
+    path = folder / name
+    shutil.copyfile(template, path)
+    return path
+
+
+def run_cli(
+    *args: str, db: Path | None = None, stdin: str = "", timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """`python -m cjb_tracker ARGS [--db DB]` in a process of its own, as the secretariat
+    runs it (from the project's folder); its exit code and output."""
+    command = [sys.executable, "-m", "cjb_tracker", *args]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(
+        command, capture_output=True, text=True, input=stdin, cwd=ROOT, timeout=timeout
+    )
+
+
+@contextmanager
+def holding(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the database file read-write (as a second dashboard would)
+    until the block ends: it opens the file, says so, and waits for its input to close."""
+    process = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, sys; c = duckdb.connect({str(db)!r}); print('ready', flush=True); "
+         "sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        yield process
+    finally:
+        process.kill()
+        process.wait()
 
 
 def add_test_accounts(con: duckdb.DuckDBPyConnection) -> None:
@@ -33,7 +95,7 @@ def add_test_accounts(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def sign_in(at: Any, role: str = "chair") -> Any:
+def sign_in(at: AppTest, role: str = "chair") -> AppTest:
     """Start an AppTest session signed in as the test account of this role (the session
     the sign-in page would have made); the account must be in the database."""
     at.session_state[auth.SESSION_KEY] = auth.Session(role)

@@ -7,15 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import TEST_PASSWORDS, add_test_accounts, sign_in, snapshot, table_counts
+from helpers import TEST_PASSWORDS, run_cli, sign_in, snapshot, table_counts
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import audit, auth, decisions, ingest, presenting, store
@@ -28,9 +26,9 @@ HEADER = b"recommendation_id,meeting_date,status,rag,update,evidence\n"
 
 
 @pytest.fixture
-def db(fixture_db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    add_test_accounts(fixture_db)
-    return fixture_db
+def db(accounts_db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The fixture database with one test account per role (helpers.add_test_accounts)."""
+    return accounts_db
 
 
 def user(con: duckdb.DuckDBPyConnection, role: str) -> auth.User:
@@ -229,7 +227,10 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(
 
 def test_passwords_are_stored_as_salted_bcrypt_hashes(db: duckdb.DuckDBPyConnection) -> None:
     hashes = [h for (h,) in db.execute("select password_hash from users").fetchall()]
-    assert all(re.fullmatch(r"\$2b\$12\$.{53}", h) for h in hashes)
+    # At the tests' low cost (conftest.py); a hash the command line makes has the
+    # production cost, 12 (test_users_are_managed_from_the_command_line).
+    cost = f"{auth.BCRYPT_ROUNDS:02d}"
+    assert all(re.fullmatch(rf"\$2b\${cost}\$.{{53}}", h) for h in hashes)
     assert len(set(hashes)) == len(hashes)
     assert not any(p in h for h in hashes for p in TEST_PASSWORDS.values())
     with pytest.raises(TrackerError, match="too short"):
@@ -422,29 +423,21 @@ def test_no_code_updates_or_deletes_audit_events() -> None:
     assert [p.name for p in sources if changing.search(p.read_text(encoding="utf-8"))] == []
 
 
-def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cjb_tracker", *args],
-        capture_output=True, text=True, input=stdin, cwd=ROOT, timeout=120,
-    )  # fmt: skip
-
-
 def test_users_are_managed_from_the_command_line(fixture_db_path: Path) -> None:
     db = ["--db", str(fixture_db_path), "--by", "Secretariat"]
-    added = cli("user", "add", "ds.patel", "--name", "DS Patel", "--role", "lead",
+    added = run_cli("user", "add", "ds.patel", "--name", "DS Patel", "--role", "lead",
                 "--password-stdin", *db, stdin="a-long-password\n")  # fmt: skip
     assert added.returncode == 0, added.stderr
-    assert (
-        cli("user", "assign", "ds.patel", "--lead", "DS Patel", "--rec", "RAPE1-R4", *db).returncode
-        == 0
-    )  # noqa: E501
-    listed = cli("user", "list", *db).stdout
+    assigned = run_cli("user", "assign", "ds.patel", "--lead", "DS Patel", "--rec", "RAPE1-R4",
+                       *db)  # fmt: skip
+    assert assigned.returncode == 0, assigned.stderr
+    listed = run_cli("user", "list", *db).stdout
     assert "ds.patel\tDS Patel\tlead\t-\tenabled\tDS Patel; RAPE1-R4" in listed
-    assert cli("user", "disable", "ds.patel", *db).returncode == 0
-    assert "\tdisabled\t" in cli("user", "list", *db).stdout
-    bad = cli("user", "add", "x", "--name", "X", "--role", "admin", *db)
+    assert run_cli("user", "disable", "ds.patel", *db).returncode == 0
+    assert "\tdisabled\t" in run_cli("user", "list", *db).stdout
+    bad = run_cli("user", "add", "x", "--name", "X", "--role", "admin", *db)
     assert bad.returncode == 2 and "invalid choice: 'admin'" in bad.stderr
-    short = cli("user", "set-password", "ds.patel", "--password-stdin", *db, stdin="short\n")
+    short = run_cli("user", "set-password", "ds.patel", "--password-stdin", *db, stdin="short\n")
     assert short.returncode == 1 and "too short" in short.stderr and "Traceback" not in short.stderr
     con = store.connect(fixture_db_path)
     assert [(a, t, o) for a, t, o in events(con, "user")][-1] == (
@@ -452,6 +445,10 @@ def test_users_are_managed_from_the_command_line(fixture_db_path: Path) -> None:
         "ds.patel",
         "success",
     )
+    # The command line hashes at the production cost: the tests' lower cost (conftest.py)
+    # stays in the test process.
+    stored = con.execute("select password_hash from users where username = 'ds.patel'")
+    assert stored.fetchall()[0][0].startswith("$2b$12$")
     con.close()
 
 
@@ -469,11 +466,10 @@ def test_a_lead_sees_the_other_leads_rows_named_on_the_upload_page(dashboard_db:
     assert at.button(key="commit").disabled
 
 
-def test_the_demo_records_the_boards_closure_decisions(tmp_path: Path) -> None:
-    from cjb_tracker import seed
-
-    con = store.connect(tmp_path / "demo.duckdb")
-    seed.init_database(con, demo=True)
+def test_the_demo_records_the_boards_closure_decisions(
+    demo_db: duckdb.DuckDBPyConnection,
+) -> None:
+    con = demo_db  # seed.init_database(demo=True)
     decided = con.execute(
         "select rec_id, meeting_id, status, evidence from effective_updates"
         " where kind = 'decision' order by rec_id"
@@ -486,7 +482,6 @@ def test_the_demo_records_the_boards_closure_decisions(tmp_path: Path) -> None:
     assert con.execute(
         "select bool_and(illustrative) from import_batches where kind = 'decision'"
     ).fetchall() == [(True,)]
-    con.close()
 
 
 def test_many_first_sign_ins_at_once_share_one_session_key(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ BY_MEETING = pd.DataFrame(
 )
 
 
-def annotations(figure: go.Figure) -> list[str]:
+def annotation_texts(figure: go.Figure) -> list[str]:
     return [a.text for a in figure.layout.annotations]
 
 
@@ -98,13 +98,13 @@ def test_status_timeline_words_sit_clear_of_the_step_line() -> None:
 
 def test_empty_results_draw_a_message_not_an_empty_axis() -> None:
     empty = pd.DataFrame(columns=["scope", "addressee", "status", "recommendations"])
-    assert annotations(charts.status_by_addressee_chart(empty)) == [
+    assert annotation_texts(charts.status_by_addressee_chart(empty)) == [
         "No recommendations match the filters."
     ]
-    assert annotations(charts.status_by_meeting_chart(BY_MEETING.iloc[0:0])) == [
+    assert annotation_texts(charts.status_by_meeting_chart(BY_MEETING.iloc[0:0])) == [
         "No meetings held by this date."
     ]
-    assert annotations(charts.status_timeline_chart(pd.DataFrame(columns=["held_on"]))) == [
+    assert annotation_texts(charts.status_timeline_chart(pd.DataFrame(columns=["held_on"]))) == [
         "No updates reported yet."
     ]
 

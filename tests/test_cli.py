@@ -8,30 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import holding, run_cli
 
 DATA = Path(__file__).parent / "data"
-
-
-def cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cjb_tracker", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.fixture
-def cli_db(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.duckdb"
-    assert cli("init", "--seed-only", db=db).returncode == 0
-    for kind, name in (("meetings", "meetings.csv"), ("recommendations", "leads.csv")):
-        assert cli("import", kind, str(DATA / name), db=db).returncode == 0
-    return db
+# cli_db (conftest.py): the seed, the fixture's meetings and leads, made by the command line.
 
 
 def test_import_json_committed(cli_db: Path) -> None:
-    done = cli(
+    done = run_cli(
         "import", "updates", str(DATA / "updates_jul.csv"), "--json", "--by", "DS Patel", db=cli_db
     )
     assert done.returncode == 0, done.stderr
@@ -39,7 +23,7 @@ def test_import_json_committed(cli_db: Path) -> None:
     assert set(outcome) == {"status", "batch_id", "rows", "inserted", "errors", "warnings"}
     assert (outcome["status"], outcome["rows"], outcome["inserted"]) == ("committed", 3, 3)
     again = json.loads(
-        cli("import", "updates", str(DATA / "updates_jul.csv"), "--json", db=cli_db).stdout
+        run_cli("import", "updates", str(DATA / "updates_jul.csv"), "--json", db=cli_db).stdout
     )
     assert again["status"] == "duplicate"
 
@@ -47,7 +31,7 @@ def test_import_json_committed(cli_db: Path) -> None:
 def test_import_json_rejected_exit_1(cli_db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("recommendation_id,meeting_date,status\nRAPE1-R99,14/07/2021,Done\n")
-    done = cli("import", "updates", str(bad), "--json", db=cli_db)
+    done = run_cli("import", "updates", str(bad), "--json", db=cli_db)
     assert done.returncode == 1
     outcome = json.loads(done.stdout)
     assert outcome["status"] == "rejected"
@@ -59,50 +43,42 @@ def test_import_json_rejected_exit_1(cli_db: Path, tmp_path: Path) -> None:
 
 
 def test_dry_run_reports_valid(cli_db: Path) -> None:
-    done = cli("import", "updates", str(DATA / "updates_jul.csv"), "--dry-run", "--json", db=cli_db)
+    done = run_cli(
+        "import", "updates", str(DATA / "updates_jul.csv"), "--dry-run", "--json", db=cli_db
+    )
     assert (done.returncode, json.loads(done.stdout)["status"]) == (0, "valid")
 
 
 def test_wrong_usage_exits_2(cli_db: Path) -> None:
-    assert cli("import", "minutes", str(DATA / "meetings.csv"), db=cli_db).returncode == 2
-    assert cli("import", "updates", "no-such-file.csv", db=cli_db).returncode == 2
+    assert run_cli("import", "minutes", str(DATA / "meetings.csv"), db=cli_db).returncode == 2
+    assert run_cli("import", "updates", "no-such-file.csv", db=cli_db).returncode == 2
 
 
 def test_undo_and_backup_restore(cli_db: Path, tmp_path: Path) -> None:
     outcome = json.loads(
-        cli("import", "updates", str(DATA / "updates_jul.csv"), "--json", db=cli_db).stdout
+        run_cli("import", "updates", str(DATA / "updates_jul.csv"), "--json", db=cli_db).stdout
     )
-    undone = cli("undo", str(outcome["batch_id"]), "--by", "Chair", db=cli_db)
+    undone = run_cli("undo", str(outcome["batch_id"]), "--by", "Chair", db=cli_db)
     assert undone.returncode == 0, undone.stderr
-    again = cli("undo", str(outcome["batch_id"]), db=cli_db)
+    again = run_cli("undo", str(outcome["batch_id"]), db=cli_db)
     assert again.returncode == 1 and "reverted" in again.stderr
     assert "Traceback" not in again.stderr
-    assert cli("backup", str(tmp_path / "bk"), db=cli_db).returncode == 0
-    restored = cli("restore", str(tmp_path / "bk"), db=tmp_path / "restored.duckdb")
+    assert run_cli("backup", str(tmp_path / "bk"), db=cli_db).returncode == 0
+    restored = run_cli("restore", str(tmp_path / "bk"), db=tmp_path / "restored.duckdb")
     assert restored.returncode == 0, restored.stderr
 
 
 def test_init_refuses_an_existing_database(cli_db: Path) -> None:
-    done = cli("init", "--demo", db=cli_db)
+    done = run_cli("init", "--demo", db=cli_db)
     assert done.returncode == 1 and "already exists" in done.stderr
 
 
 def test_a_database_held_by_another_process_is_named_plainly(cli_db: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(cli_db)!r}); "
-         "print('ready', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        done = cli("import", "updates", str(DATA / "updates_jul.csv"), db=cli_db)
+    with holding(cli_db) as holder:
+        done = run_cli("import", "updates", str(DATA / "updates_jul.csv"), db=cli_db)
         assert done.returncode == 1
         assert f"in use by process {holder.pid}" in done.stderr
         assert "Traceback" not in done.stderr
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def made_before_the_first_release(db: Path) -> None:
@@ -120,15 +96,15 @@ def test_a_database_from_before_the_first_release_is_refused_but_can_be_backed_u
 ) -> None:
     made_before_the_first_release(cli_db)
     for args in (("import", "updates", str(DATA / "updates_jul.csv")), ("migrate",)):
-        refused = cli(*args, db=cli_db)
+        refused = run_cli(*args, db=cli_db)
         assert refused.returncode == 1
         assert "before release 0.1.0" in refused.stderr
         assert "cannot be upgraded" in refused.stderr
         assert "Traceback" not in refused.stderr
 
-    assert cli("backup", str(tmp_path / "old"), db=cli_db).returncode == 0
+    assert run_cli("backup", str(tmp_path / "old"), db=cli_db).returncode == 0
     target = tmp_path / "restored.duckdb"
-    restore = cli("restore", str(tmp_path / "old"), db=target)
+    restore = run_cli("restore", str(tmp_path / "old"), db=target)
     assert restore.returncode == 1
     assert "made before release 0.1.0" in restore.stderr
     assert "Nothing was restored" in restore.stderr
@@ -146,3 +122,33 @@ def test_the_dashboard_says_so_for_a_database_of_another_version(
     at.run()
     assert not at.exception
     assert any("before release 0.1.0" in e.value for e in at.error)
+
+
+# --- Start-up: a command loads what it needs (benchmarks/startup.py times it) -------------
+
+LOADED = """
+import sys
+from cjb_tracker import auth, cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit:  # --help exits from argparse
+    pass
+heavy = [m for m in ("pandas", "numpy", "openpyxl", "plotly") if m in sys.modules]
+print(heavy, auth._no_such_user_hash.cache_info().currsize)
+"""
+
+
+@pytest.mark.parametrize("command", [["--help"], ["user", "list"], ["undo", "--help"]])
+def test_a_command_that_needs_no_data_library_loads_none(cli_db: Path, command: list[str]) -> None:
+    # No pandas, numpy, openpyxl or plotly for these, and no bcrypt hash made at import.
+    args = [*command, "--db", str(cli_db)] if command == ["user", "list"] else command
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[] 0"
+
+
+def test_the_pack_formats_the_parser_offers_are_the_packs() -> None:
+    from cjb_tracker import cli, packs
+
+    assert cli.PACK_FORMATS == packs.FORMATS

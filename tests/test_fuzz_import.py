@@ -4,15 +4,16 @@ rejected file never changes the data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import snapshot
+from helpers import copy_of, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cjb_tracker import ingest, seed, store
+from cjb_tracker import ingest, store
 
 GOOD = (Path(__file__).parent / "data" / "updates_jul.csv").read_bytes()
 FUZZ = settings(
@@ -23,13 +24,14 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    con = store.connect(tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb")
-    seed.init_database(con)
-    for kind, name in (("meetings", "meetings.csv"), ("recommendations", "leads.csv")):
-        data = (Path(__file__).parent / "data" / name).read_bytes()
-        assert ingest.import_file(con, kind, name, data).status == "committed"
-    return con
+def fuzz_db(
+    meetings_and_leads_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The seed, meetings and leads (no updates), shared by every example of the module:
+    each example leaves it as it found it (check_outcome)."""
+    con = store.connect(copy_of(meetings_and_leads_template, tmp_path_factory.mktemp("fuzz")))
+    yield con
+    con.close()
 
 
 def check_outcome(con: duckdb.DuckDBPyConnection, name: str, data: bytes) -> None:
@@ -41,6 +43,7 @@ def check_outcome(con: duckdb.DuckDBPyConnection, name: str, data: bytes) -> Non
         assert all(p.message and p.code for p in result.errors)
         assert snapshot(con) == before
     if result.status == "committed":
+        assert result.batch_id is not None
         ingest.undo_batch(con, result.batch_id, "fuzz")  # keep the next example's start equal
         assert snapshot(con) == before
 

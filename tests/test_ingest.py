@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 from helpers import snapshot, table_counts
 
 from cjb_tracker import ingest, store
+from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
 
 HEADER = "recommendation_id,meeting_date,status,rag,update,revised_due_date,revision_reason"
@@ -453,6 +455,7 @@ def test_undo_restores_every_view_and_is_recorded(fixture_db: duckdb.DuckDBPyCon
         ),
     )
     assert snapshot(fixture_db) != before
+    assert result.batch_id is not None
     ingest.undo_batch(fixture_db, result.batch_id, "chair")
     assert snapshot(fixture_db) == before
     assert fixture_db.execute(
@@ -473,6 +476,7 @@ def test_undo_of_a_recommendations_batch_restores_the_previous_version(
     assert fixture_db.execute(
         "select lead, original_due from recommendations where rec_id = 'RAPE1-R5'"
     ).fetchall() == [("New lead", dt.date(2030, 1, 1))]
+    assert result.batch_id is not None
     ingest.undo_batch(fixture_db, result.batch_id, "chair")
     assert snapshot(fixture_db) == before
 
@@ -482,13 +486,14 @@ def test_undo_refuses_a_meeting_batch_that_later_updates_use(
 ) -> None:
     meetings = run(fixture_db, b"body,date\nCJB,13/04/2022\n", "m.csv", "meetings")
     updates = run(fixture_db, updates_csv("RAPE1-R3,13/04/2022,In progress,,x,,"))
-    with pytest.raises(ingest.TrackerError, match=f"\\({updates.batch_id}\\)"):
+    assert meetings.batch_id is not None
+    with pytest.raises(TrackerError, match=f"\\({updates.batch_id}\\)"):
         ingest.undo_batch(fixture_db, meetings.batch_id, "chair")
 
 
 # 29. Backup then restore
 def test_backup_and_restore_round_trip_exactly(
-    fixture_db: duckdb.DuckDBPyConnection, tmp_path
+    fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     store.backup(fixture_db, tmp_path / "backup")
     restored = store.connect(tmp_path / "restored.duckdb")

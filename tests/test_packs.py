@@ -8,12 +8,12 @@ import datetime as dt
 import io
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
+from helpers import run_cli
 
 from cjb_tracker import ingest, packs, spreadsheets, store
 from cjb_tracker.errors import TrackerError
@@ -148,15 +148,9 @@ def test_a_meeting_is_named_by_body_and_date() -> None:
         packs.meeting_id_of("13/10/2021")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cjb_tracker", *args], capture_output=True, text=True, timeout=120
-    )
-
-
 def test_export_pack_command_writes_the_file(fixture_db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.html"
-    done = cli("export", "pack", "--meeting", OCTOBER, "--format", "html", "--out", str(out),
+    done = run_cli("export", "pack", "--meeting", OCTOBER, "--format", "html", "--out", str(out),
                "--db", str(fixture_db_path))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout
@@ -167,7 +161,7 @@ def test_export_pack_of_an_unknown_meeting_is_refused(
     fixture_db_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "pack.xlsx"
-    done = cli("export", "pack", "--meeting", "CJB:2021-10-14", "--format", "xlsx",
+    done = run_cli("export", "pack", "--meeting", "CJB:2021-10-14", "--format", "xlsx",
                "--out", str(out), "--db", str(fixture_db_path))  # fmt: skip
     assert done.returncode == 1
     assert "There is no meeting CJB:2021-10-14" in done.stderr
@@ -187,7 +181,7 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
     assert not at.exception, [e.value for e in at.exception]
 
     def packs_offered() -> list[str]:
-        return [b.label for b in at.get("download_button") if b.key.startswith("pack_")]
+        return [b.label for b in at.download_button if b.key.startswith("pack_")]
 
     assert not packs_offered()  # each is made when asked for (the calendar is made at once)
     for fmt in packs.FORMATS:

@@ -334,7 +334,10 @@ def test_an_undone_batch_disappears_from_the_read_queries(
 def values(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain values, nulls as None: a column all null on a page comes back from
     DuckDB as objects (None), the same column with values in it as strings (NaN)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    records: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return records
 
 
 @pytest.mark.parametrize(

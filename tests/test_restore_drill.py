@@ -7,21 +7,11 @@ Driven through the command line, as the secretariat would run it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
-
-
-def cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cjb_tracker", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+from helpers import run_cli
 
 
 def snapshot(db: Path) -> dict[str, Any]:
@@ -50,14 +40,14 @@ def snapshot(db: Path) -> dict[str, Any]:
 
 def test_backup_wipe_restore_gives_back_the_same_database(tmp_path: Path) -> None:
     db = tmp_path / "tracker.duckdb"
-    assert cli("init", "--demo", db=db).returncode == 0
+    assert run_cli("init", "--demo", db=db).returncode == 0
     # Something undone, so a reverted batch and its undo record are in the drill too.
     last_batch = max(int(row[0]) for row in duckdb_rows(db, "select batch_id from import_batches"))
-    undone = cli("undo", str(last_batch), "--by", "Drill chair", db=db)
+    undone = run_cli("undo", str(last_batch), "--by", "Drill chair", db=db)
     assert undone.returncode == 0, undone.stderr
 
     backup = tmp_path / "backup"
-    done = cli("backup", str(backup), db=db)
+    done = run_cli("backup", str(backup), db=db)
     assert done.returncode == 0, done.stderr
     before = snapshot(db)
 
@@ -66,7 +56,7 @@ def test_backup_wipe_restore_gives_back_the_same_database(tmp_path: Path) -> Non
     assert not db.exists()
 
     restored = tmp_path / "restored.duckdb"
-    done = cli("restore", str(backup), db=restored)
+    done = run_cli("restore", str(backup), db=restored)
     assert done.returncode == 0, done.stderr
     after = snapshot(restored)
 
@@ -78,7 +68,7 @@ def test_backup_wipe_restore_gives_back_the_same_database(tmp_path: Path) -> Non
     # The sequences carry on: the next import gets the next batch id and fresh record ids.
     meetings = tmp_path / "meetings.csv"
     meetings.write_text("body,date,title\nCJB,14/01/2032,Drill meeting\n", encoding="utf-8")
-    imported = cli("import", "meetings", str(meetings), "--json", "--by", "Drill", db=restored)
+    imported = run_cli("import", "meetings", str(meetings), "--json", "--by", "Drill", db=restored)
     assert imported.returncode == 0, imported.stderr
     outcome = json.loads(imported.stdout)
     next_value = dict(before["(sequences)"])

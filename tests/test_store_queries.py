@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import duckdb
+from helpers import holding
 
 from cjb_tracker import ingest, seed, store
+from cjb_tracker.errors import DatabaseInUse
 
 
-def status_rows(con: duckdb.DuckDBPyConnection, as_at: str | None = None) -> dict[str, tuple]:
+def status_rows(
+    con: duckdb.DuckDBPyConnection, as_at: str | None = None
+) -> dict[str, tuple[Any, ...]]:
     sql = "select rec_id, status, rag, due, overdue, days_overdue, revisions, last_meeting_id " + (
         "from status_as_at(cast($as_at as date))" if as_at else "from current_status"
     )
@@ -116,37 +122,19 @@ def test_revised_due_from_the_latest_update_that_gave_one(
     assert status_rows(fixture_db)["RAPE1-R4"][2] == dt.date(2022, 3, 31)
 
 
-def test_a_held_database_is_reported_as_in_use(tmp_path) -> None:
-    import subprocess
-    import sys
-
+def test_a_held_database_is_reported_as_in_use(tmp_path: Path) -> None:
     path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
-            "print('ready', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with holding(path) as holder:
         try:
             store.connect(path)
-        except store.DatabaseInUse as error:
+        except DatabaseInUse as error:
             assert f"process {holder.pid}" in str(error)
         else:
             raise AssertionError("a held database must be refused")
-    finally:
-        holder.kill()
-        holder.wait()
 
 
-def test_demo_database_loads_and_tells_a_story(tmp_path) -> None:
-    con = store.connect(tmp_path / "demo.duckdb")
-    seed.init_database(con, demo=True)
+def test_demo_database_loads_and_tells_a_story(demo_db: duckdb.DuckDBPyConnection) -> None:
+    con = demo_db
     statuses = dict(
         con.execute("select status, count(*) from current_status group by 1").fetchall()
     )
@@ -230,9 +218,10 @@ def assert_positions_as_defined(con: duckdb.DuckDBPyConnection) -> int:
     return len(dates)
 
 
-def test_derived_tables_agree_with_their_definition_after_every_kind_of_write(tmp_path) -> None:
-    con = store.connect(tmp_path / "demo.duckdb")
-    seed.init_database(con, demo=True)  # imports that supersede, and Board decisions
+def test_derived_tables_agree_with_their_definition_after_every_kind_of_write(
+    demo_db: duckdb.DuckDBPyConnection,
+) -> None:
+    con = demo_db  # seed.init_database(demo=True): imports that supersede, Board decisions
     assert assert_positions_as_defined(con) > 50
     decision = con.execute(
         "select max(batch_id) from import_batches where kind = 'decision'"
