@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pages import CHROMIUM, CHROMIUM_ARGS, _peak_memory_mib, running_server
+from benchmarks.pages import _browserkit, _peak_memory_mib, running_server
 from cjb_tracker import seed, store
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -296,6 +296,7 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
     open, then opens a recommendation by its link, `rounds` times."""
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from websockets.typing import Subprotocol
 
     role = ROLES[index % len(ROLES)]
     await asyncio.sleep(index * plan.ramp_s / max(plan.sessions, 1))
@@ -353,7 +354,7 @@ async def websocket_session(index: int, plan: Plan, figures: Figures) -> None:
     # No keep-alive pings: a browser sends none, and a busy server that cannot answer one in
     # time would have the connection closed by this client, not by anything a user sees.
     connecting = websockets.connect(
-        stream, subprotocols=["streamlit"], max_size=None, ping_interval=None
+        stream, subprotocols=[Subprotocol("streamlit")], max_size=None, ping_interval=None
     )
     async with connecting as socket:
         client = StreamlitClient(socket, plan.url)
@@ -500,7 +501,8 @@ async def run(plan: Plan, sessions: int, browsers: int, cpu: CpuWatch) -> tuple[
 
     figures = Figures()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        kit = _browserkit()
+        browser = await p.chromium.launch(executable_path=kit.CHROMIUM, args=kit.CHROMIUM_ARGS)
         watching = asyncio.create_task(cpu.run())
         started = time.perf_counter()
         plan = replace(plan, deadline=started + plan.duration_s, sessions=sessions)

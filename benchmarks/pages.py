@@ -21,16 +21,13 @@ target (first run 2x, rerun 1.2x, memory 1.5x, time to charts 1.5x).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,17 +41,8 @@ DASHBOARD = str(ROOT / "dashboard.py")
 TESTS = ROOT / "tests"
 TARGETS = {"first run": 2.0, "rerun": 1.2, "memory": 1.5, "charts": 1.5}
 RERUNS = 15  # a rerun takes tens of milliseconds on a machine whose speed wanders
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 # (label, page script, URL query). "{rec}" is a recommendation with updates in that database.
-PAGES = (
+PAGES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("Overview", "pages/1_overview.py", {}),
     ("Recommendations", "pages/2_recommendations.py", {}),
     ("Recommendation detail", "pages/2_recommendations.py", {"rec": "{rec}"}),
@@ -69,14 +57,25 @@ PAGES = (
 BROWSER_PATHS = ("recommendations", "meetings", "overdue", "upload", "decisions", "audit")
 
 
-# --- Sign-in: the one place that knows how a benchmark session signs in ------------------
+# --- What the tests' browser kit already does: accounts, sign-in, a healthy server --------
 
 
 def _tests_helpers() -> Any:
-    sys.path.insert(0, str(TESTS))
-    import helpers  # tests/helpers.py: the test accounts (username = role) and sign_in
+    """tests/helpers.py (the test accounts: username = role) and tests/browser/browserkit.py
+    (a dashboard on a free port once healthy; signing in with the form), as the tests use
+    them."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    import helpers
 
     return helpers
+
+
+def _browserkit() -> Any:
+    _tests_helpers()
+    from browser import browserkit
+
+    return browserkit
 
 
 def add_accounts(con: Any) -> None:
@@ -89,15 +88,8 @@ def signed_in(at: Any) -> Any:
 
 
 def browser_sign_in(tab: Any, url: str, path: str) -> None:
-    helpers = _tests_helpers()
-    tab.goto(f"{url}/{path}")
-    tab.get_by_label("Username", exact=True).fill("chair")
-    tab.get_by_label("Password", exact=True).fill(helpers.TEST_PASSWORDS["chair"])
-    tab.get_by_role("button", name="Sign in", exact=True).click()
-    try:
-        tab.get_by_text("Signed in as ").first.wait_for(timeout=120_000)
-    except Exception as error:
-        raise SystemExit(f"could not sign in at {url}: {tab.inner_text('body')[:500]}") from error
+    """Signed in as the chair with the sign-in form, on url/path."""
+    _browserkit().sign_in(tab, url, "chair", path)
 
 
 # --- The two databases -------------------------------------------------------------------
@@ -200,48 +192,13 @@ def apptest_in_subprocess(db: Path) -> dict[str, Any]:
 # --- A real server and Chromium -----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def running_server(db: Path, log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """`streamlit run dashboard.py` on db; yields its URL and process id. The server's
-    output (tracebacks of errors shown to users as redacted boxes) goes to log if given."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = {**os.environ, "CJB_TRACKER_DB": str(db)}
-    with contextlib.ExitStack() as stack:
-        output = stack.enter_context(log.open("wb")) if log is not None else subprocess.DEVNULL
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process)
+    """`streamlit run dashboard.py` on db, once healthy (the browser kit's); yields its URL
+    and process id. The server's output (tracebacks of errors shown to users as a plain
+    sentence) goes to log, by default server.log beside the database."""
+    with _browserkit().dashboard_process(db, log=log, timeout=60) as (url, process):
         yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("streamlit did not become healthy in 60 s")
 
 
 def _settle(tab: Any) -> None:
@@ -263,7 +220,8 @@ def browser_figures(db: Path) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with running_server(db) as (url, pid), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        kit = _browserkit()
+        browser = p.chromium.launch(executable_path=kit.CHROMIUM, args=kit.CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         tab.set_default_timeout(600_000)
         browser_sign_in(tab, url, "accessibility")  # a page that runs no data query

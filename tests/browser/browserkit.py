@@ -16,12 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from helpers import TEST_PASSWORDS, add_test_accounts
-
-from cjb_tracker import ingest, seed, store
+from helpers import TEST_PASSWORDS
 
 ROOT = Path(__file__).parents[2]
-DATA = ROOT / "tests" / "data"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,32 +37,12 @@ NAVIGATION = {
         "Closure decisions", "Audit trail", "Reminders", "Accessibility",
     ],
 }  # fmt: skip
-FIXTURE_FILES = [
-    ("meetings", "meetings.csv"),
-    ("recommendations", "leads.csv"),
-    ("updates", "updates_jul.csv"),
-    ("updates", "updates_oct.csv"),
-]
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def build_database(path: Path) -> None:
-    """The seed from the source letter, the test fixture files (tests/data) and one test
-    account per role (helpers.TEST_PASSWORDS: username = role)."""
-    con = store.connect(path)
-    try:
-        seed.init_database(con)
-        for kind, name in FIXTURE_FILES:
-            result = ingest.import_path(con, kind, DATA / name, imported_by="fixture")
-            assert result.status == "committed", result.errors
-        add_test_accounts(con)
-    finally:
-        con.close()
 
 
 def sign_in(tab: Any, url: str, role: str = "chair", path: str = "") -> None:
@@ -81,39 +58,56 @@ def sign_in(tab: Any, url: str, role: str = "chair", path: str = "") -> None:
     tab.wait_for_function("document.cookie.includes('cjb_tracker_session=')")
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Return once the server answers its health check; fail as soon as it exits, or when
+    it is not healthy within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy in 30 s")
+            pass  # not listening yet
+        try:  # between two tries, wait for the process to end (a failed start)
+            process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"streamlit exited with {process.returncode}")
+    raise TimeoutError(f"streamlit did not become healthy in {timeout:.0f} s")
 
 
 @contextmanager
-def running_dashboard(db: Path, **env: str) -> Iterator[str]:
-    """`streamlit run dashboard.py` on `db`, headless on a free local port; yields its URL."""
+def dashboard_process(
+    db: Path, log: Path | None = None, timeout: float = 30
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`streamlit run dashboard.py` on `db`, headless on a free local port, once healthy;
+    yields its URL and process. Its output (the server's log) goes to `log`, by default
+    server.log beside the database."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    environment = {**os.environ, "CJB_TRACKER_DB": str(db), **env}
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)  # fmt: skip
+    environment = {**os.environ, "CJB_TRACKER_DB": str(db)}
+    with (log or db.parent / "server.log").open("ab") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process)
-        yield url
+        wait_until_healthy(url, process, timeout)
+        yield url, process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=20)
+
+
+@contextmanager
+def running_dashboard(db: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on `db` (see dashboard_process); yields its URL."""
+    with dashboard_process(db) as (url, _):
+        yield url
 
 
 # Resolves once the document has gone `quiet` ms without a change (nodes, attributes or
@@ -137,7 +131,6 @@ def settle(tab: Any) -> None:
     charts draw after the run, later still on a busy machine, and an element drawn again
     loses the keyboard focus a test has just moved to it."""
     tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    tab.wait_for_timeout(300)
     tab.evaluate(_QUIET, [500, 10_000])
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browserkit import ARTIFACTS, screenshot, settle, sign_in
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from browser.browserkit import ARTIFACTS, screenshot, settle, sign_in
 from cjb_tracker.charts import contrast_ratio
 
 AXE = Axe()  # axe-core 4.12.1, bundled in the package: nothing is downloaded
@@ -183,8 +183,9 @@ def test_every_page_with_data_loaded_has_no_serious_violation(server: str, tab: 
 
 
 def test_the_upload_page_at_each_step_has_no_serious_violation(
-    server: str, tab: Any, tmp_path: Path
+    writable_server: str, tab: Any, tmp_path: Path
 ) -> None:
+    server = writable_server  # it commits an update: not on the shared server
     (tmp_path / "bad.csv").write_bytes(BAD_UPDATE)
     (tmp_path / "good.csv").write_bytes(GOOD_UPDATE)
     open_page(tab, server, "upload")
@@ -282,8 +283,9 @@ def choose_file_by_keyboard(tab: Any, path: Path, limit: int, tries: int = 3) ->
 
 
 def test_upload_and_navigation_work_with_the_keyboard_alone(
-    server: str, tab: Any, tmp_path: Path
+    writable_server: str, tab: Any, tmp_path: Path
 ) -> None:
+    server = writable_server  # it commits an update: not on the shared server
     (tmp_path / "bad.csv").write_bytes(BAD_UPDATE)
     good = tmp_path / "good.csv"
     good.write_bytes(GOOD_UPDATE.replace(b"RAPE1-R1,", b"RAPE1-R3,"))
@@ -434,3 +436,6 @@ def test_the_accessibility_page_holds_the_statement_in_the_model_form(
     assert "partially compliant with the Web Content Accessibility Guidelines version 2.2" in text
     assert "Equality and Human Rights Commission (EHRC)" in text
     assert "This statement was prepared on 29 November 2026." in text
+    # Each page has its own title (test_browser.test_every_page_renders checks them all).
+    assert "tell the pages apart by their titles in the browser tab" in text
+    assert "same title" not in text

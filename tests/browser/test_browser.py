@@ -13,15 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import (
-    NAVIGATION,
-    build_database,
-    running_dashboard,
-    screenshot,
-    settle,
-    sign_in,
-)
+from helpers import copy_of
 
+from browser.browserkit import NAVIGATION, running_dashboard, screenshot, settle, sign_in
 from cjb_tracker import ingest, store
 
 GOOD_UPDATE = (
@@ -30,10 +24,12 @@ GOOD_UPDATE = (
 )
 
 
-def test_a_shared_url_reopens_the_same_view(server: str, tab: Any) -> None:
-    # First in the module on purpose: the first visit after the server starts opens a page
-    # URL, which Streamlit would run without dashboard.py (web.require_dashboard). Signing
-    # in keeps the URL, so the shared view opens once signed in.
+def test_a_shared_url_reopens_the_same_view(writable_server: str, tab: Any) -> None:
+    # The first test of the module's own server on purpose: the first visit after the
+    # server starts opens a page URL, which Streamlit would run without dashboard.py
+    # (web.require_dashboard). Signing in keeps the URL, so the shared view opens once
+    # signed in. (It writes nothing.)
+    server = writable_server
     sign_in(tab, server, "member", "recommendations?rec=RAPE1-R4")
     tab.get_by_role("heading", name=re.compile("^RAPE1-R4: ")).wait_for()
     settle(tab)
@@ -65,7 +61,8 @@ def test_overview_charts_render(server: str, tab: Any) -> None:
 
 
 def test_every_page_renders(server: str, tab: Any) -> None:
-    sign_in(tab, server, "chair")  # the cookie carries the session to each page opened
+    # Signed in on the lightest page; the cookie carries the session to each page opened.
+    sign_in(tab, server, "chair", "accessibility")
     for path, heading, name in [
         ("recommendations", "Recommendations", "2-recommendations"),
         ("meetings?meeting=CJB:2021-10-13", "Meetings", "3-meetings"),
@@ -101,8 +98,9 @@ def test_a_recommendation_link_opens_its_detail(server: str, tab: Any) -> None:
 
 
 def test_a_file_is_uploaded_and_committed_through_the_page(
-    server: str, tab: Any, tmp_path: Path
+    writable_server: str, tab: Any, tmp_path: Path
 ) -> None:
+    server = writable_server  # it commits an update: not on the shared server
     upload = tmp_path / "january.csv"
     upload.write_bytes(GOOD_UPDATE)
     sign_in(tab, server, "chair", "upload")
@@ -125,12 +123,13 @@ def test_a_file_is_uploaded_and_committed_through_the_page(
     assert complete.locator('[data-testid="stMetricValue"]').inner_text() == "2"
 
 
-def test_a_lead_downloads_the_template_fills_it_in_and_commits_it(tab: Any, tmp_path: Path) -> None:
-    # A server of its own: the module's other tests close the lead's open recommendation.
+def test_a_lead_downloads_the_template_fills_it_in_and_commits_it(
+    _dashboard_template: Path, tab: Any, tmp_path: Path
+) -> None:
+    # A server of its own: the module's other writer closes the lead's open recommendation.
     # (The fixture's meetings are all past: a Board meeting 30 days ahead is the one the
     # template is for, and its date is filled in.)
-    db = tmp_path / "tracker.duckdb"
-    build_database(db)
+    db = copy_of(_dashboard_template, tmp_path)
     ahead = dt.date.today() + dt.timedelta(days=30)
     con = store.connect(db)
     try:
@@ -173,7 +172,7 @@ def test_each_role_sees_its_own_navigation(server: str, chromium: Any) -> None:
         context = chromium.new_context(viewport={"width": 1400, "height": 1600})
         tab = context.new_page()
         tab.set_default_timeout(20_000)
-        sign_in(tab, server, role)
+        sign_in(tab, server, role, "accessibility")  # the sidebar is the same on every page
         settle(tab)
         sidebar = tab.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
         sidebar.get_by_text(links[-1], exact=True).wait_for()
@@ -198,9 +197,10 @@ def test_a_wrong_password_is_refused_and_a_reload_keeps_a_good_sign_in(
     tab.get_by_text("The username or password is not right").wait_for()
     assert "Overview" not in [h.inner_text() for h in tab.get_by_role("heading").all()]
 
-    sign_in(tab, server, "member")
+    sign_in(tab, server, "member", "accessibility")
     tab.reload()
-    tab.get_by_role("heading", name="Overview").wait_for()  # the signed cookie carried it
+    # The signed cookie carried it.
+    tab.get_by_role("heading", name="Accessibility statement", exact=True).wait_for()
     tab.get_by_role("button", name="Sign out").click()
     tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
     tab.reload()

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import NAVIGATION, running_dashboard, screenshot, settle
+from helpers import copy_of
 
-from cjb_tracker import seed, store
+from browser.browserkit import NAVIGATION, running_dashboard, screenshot, settle
+from cjb_tracker import seed
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("demo") / "tracker.duckdb"
-    con = store.connect(db)
-    seed.init_database(con, demo=True)
-    con.close()
+def demo_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo database (seed.init_database with demo=True, made once: conftest.py) on a
+    dashboard of its own: the last test records a decision."""
+    db = copy_of(demo_template, tmp_path_factory.mktemp("demo"))
     with running_dashboard(db) as url:
         yield url
 
@@ -31,7 +32,8 @@ def test_each_demo_account_signs_in_and_sees_its_navigation(
     context = chromium.new_context(viewport={"width": 1400, "height": 1400})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
-    tab.goto(demo_server)
+    # Signed in on the lightest page: the navigation and the banner are on every page.
+    tab.goto(f"{demo_server}/accessibility")
     tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
     listed = tab.get_by_text("Demo accounts (illustrative data only")
     listed.wait_for()

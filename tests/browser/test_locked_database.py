@@ -11,39 +11,28 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import build_database, running_dashboard, screenshot, settle, sign_in
+from helpers import copy_of, holding, run_cli
+
+from browser.browserkit import running_dashboard, screenshot, settle, sign_in
 
 DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    db = tmp_path / "tracker.duckdb"
-    build_database(db)
-    return db
+def database(_dashboard_template: Path, tmp_path: Path) -> Path:
+    return copy_of(_dashboard_template, tmp_path)
 
 
 @pytest.fixture
 def holder(database: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the database file read-write (as a second dashboard would)."""
-    process = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(database)!r}); "
-         "print('ready', flush=True); time.sleep(600)"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    with holding(database) as process:
         yield process
-    finally:
-        process.kill()
-        process.wait()
 
 
 def open_page(tab: Any, url: str, path: str = "") -> None:
@@ -82,19 +71,16 @@ def test_the_page_says_the_database_is_in_use_and_recovers_when_it_is_let_go(
 
 
 def test_the_command_line_names_the_dashboard_that_holds_the_database(
-    database: Path, tab: Any
+    server: str, server_database: Path, tab: Any
 ) -> None:
-    with running_dashboard(database) as url:
-        sign_in(tab, url, "member")  # the dashboard opens (and from now holds) the file
-        tab.get_by_role("heading", name="Overview").wait_for()
-        done = subprocess.run(
-            [sys.executable, "-m", "cjb_tracker", "import", "updates",
-             str(DATA / "updates_jul.csv"), "--db", str(database)],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert done.returncode == 1
-        assert "Traceback" not in done.stderr
-        found = re.search(r"is in use by process (\d+)", done.stderr)
-        assert found, done.stderr
-        command_line = Path(f"/proc/{found.group(1)}/cmdline").read_bytes().split(b"\0")
-        assert b"streamlit" in command_line and b"dashboard.py" in command_line
+    # The shared dashboard: the refused import changes nothing.
+    # The dashboard opens (and from then on holds) the file.
+    sign_in(tab, server, "member", "accessibility")
+    tab.get_by_role("heading", name="Accessibility statement", exact=True).wait_for()
+    done = run_cli("import", "updates", str(DATA / "updates_jul.csv"), db=server_database)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    found = re.search(r"is in use by process (\d+)", done.stderr)
+    assert found, done.stderr
+    command_line = Path(f"/proc/{found.group(1)}/cmdline").read_bytes().split(b"\0")
+    assert b"streamlit" in command_line and b"dashboard.py" in command_line

@@ -1,0 +1,1 @@
+"""The browser tests (a package, so its conftest and the tests' own are two modules)."""
