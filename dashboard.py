@@ -10,12 +10,21 @@ then runs framed by this script (web.run_framed), which tells it the user and th
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from cjb_tracker import auth, presenting, seed, web
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotAllowed, TrackerError
 
 NOTICE_KEY = "sign_in_notice"
+# An error no code of ours expected: this sentence on the page, the details (what failed,
+# the traceback) in the server's log only (BAD-INPUTS.md item 33).
+LOG = get_logger("cjb_tracker.dashboard")
+UNEXPECTED = (
+    "Something went wrong while showing this page. Try again in a moment; if it happens "
+    "again, tell the Board secretariat which page it was and when. The details are in the "
+    "server's log."
+)
 
 # Pages that read the shared filters; the others do not.
 FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue"})
@@ -236,3 +245,6 @@ try:
         web.run_framed(page, user)
 except TrackerError as error:  # a domain error reads as its sentence, never a traceback
     st.error(str(error))
+except Exception:  # any other error: a plain sentence; Streamlit's reruns are not Exceptions
+    LOG.exception("Unexpected error on the page %r", page.title)
+    st.error(UNEXPECTED)

@@ -4,6 +4,7 @@ and the upload flow: a bad file writes nothing, a good one commits, undo restore
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ from streamlit.testing.v1 import AppTest
 from cjb_tracker import batches, ingest, presenting, store, upload_templates
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
+# What dashboard.py shows for an error no code expected.
+UNEXPECTED = (
+    "Something went wrong while showing this page. Try again in a moment; if it happens "
+    "again, tell the Board secretariat which page it was and when. The details are in the "
+    "server's log."
+)
 OVERVIEW, RECOMMENDATIONS, MEETINGS, OVERDUE, UPLOAD = (
     "pages/1_overview.py",
     "pages/2_recommendations.py",
@@ -496,7 +503,7 @@ def add_meeting_ahead(path: Path) -> str:
 def test_upload_page_offers_csv_and_xlsx_templates(dashboard_db: Path) -> None:
     ahead = add_meeting_ahead(dashboard_db)
     at = open_page(UPLOAD)
-    labels = [b.label for b in at.get("download_button")]
+    labels = [b.label for b in at.download_button]
     assert labels == [f"Download updates-{ahead}.csv", f"Download updates-{ahead}.xlsx"]
     history = frame(at, "import_history")
     assert list(history["file_name"])[:3] == ["m.csv", "updates_oct.csv", "updates_jul.csv"]
@@ -506,7 +513,7 @@ def test_upload_page_says_why_there_is_no_template(dashboard_db: Path) -> None:
     # Every meeting of the fixture is past: an update has no meeting to go to, so there is
     # no file (it would have held rows with no meeting date, rejected when sent back).
     at = open_page(UPLOAD, role="lead")
-    assert not at.get("download_button")
+    assert not at.download_button
     assert [i.value for i in at.info] == [
         "1 open recommendation(s), but no meeting of CJB is planned, so an update has no "
         "meeting to go to. Ask the secretariat to add the next meeting, then download the "
@@ -520,10 +527,10 @@ def test_a_big_template_is_built_when_asked_for(
     monkeypatch.setattr(upload_templates, "EAGER_ROWS", 5)  # the chair's template holds 12
     ahead = add_meeting_ahead(dashboard_db)
     at = open_page(UPLOAD)
-    assert not at.get("download_button")
+    assert not at.download_button
     assert "The template holds 12 open recommendations." in [c.value for c in at.caption]
     at.button(key="prepare_templates").click().run()
-    labels = [b.label for b in at.get("download_button")]
+    labels = [b.label for b in at.download_button]
     assert labels == [f"Download updates-{ahead}.csv", f"Download updates-{ahead}.xlsx"]
 
 
@@ -573,3 +580,42 @@ def test_a_missing_database_is_a_sentence_not_a_new_empty_file(
     assert not at.exception
     assert any("no tracker database" in e.value for e in at.error)
     assert not missing.exists()
+
+
+# --- An error no code expected (BAD-INPUTS.md item 33) -----------------------------------
+
+
+class KeptLog(logging.Handler):
+    """Every record a logger emits, formatted as the server's log prints it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def test_an_unexpected_error_is_a_plain_sentence_with_the_details_in_the_log(
+    dashboard_db: Path,
+) -> None:
+    # A damaged file: a table the pages read is gone, so the Overview's first query raises
+    # DuckDB's own CatalogException, not one of the tracker's errors.
+    con = store.connect(dashboard_db)
+    con.execute("drop table positions")
+    con.close()
+    logger = logging.getLogger("cjb_tracker.dashboard")
+    kept = KeptLog()
+    logger.addHandler(kept)
+    try:
+        at = open_page()  # asserts no exception element (Streamlit's own error box)
+    finally:
+        logger.removeHandler(kept)
+    assert [e.value for e in at.error] == [UNEXPECTED]
+    shown = [e.value for e in (*at.error, *at.warning, *at.markdown, *at.text, *at.caption)]
+    assert not [s for s in shown if "positions" in s or "Catalog" in s or "Traceback" in s]
+    # The server's log has what happened, where, and the traceback.
+    assert len(kept.lines) == 1
+    assert kept.lines[0].startswith("Unexpected error on the page 'Overview'")
+    assert "Traceback (most recent call last)" in kept.lines[0]
+    assert "CatalogException" in kept.lines[0] and "positions does not exist" in kept.lines[0]
