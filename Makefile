@@ -36,9 +36,10 @@ check: $(VENV)
 	$(PY) -m ruff check cjb_tracker pages tests benchmarks dashboard.py
 	$(PY) -m mypy
 	.venv/bin/lint-imports
-	$(PY) -m pytest
+	$(MAKE) test
 
 bench: $(VENV)
+	$(PY) -m benchmarks.startup
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.pages
 	$(PY) -m benchmarks.migrate
