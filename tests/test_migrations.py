@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from helpers import run_cli
 
 import cjb_tracker
 from cjb_tracker import auth, ingest, migrate, seed, store
@@ -43,15 +44,6 @@ VIEWS = (
     "users",
     "live_batches",
 )
-
-
-def cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cjb_tracker", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def unpack(fixture: Path, target: Path) -> Path:
@@ -158,7 +150,7 @@ def test_an_upgraded_release_shows_exactly_what_it_showed(
     before = contents(db)
     audit_before = before["audit_events"]
 
-    done = cli("migrate", "--by", "Upgrade tester", db=db)
+    done = run_cli("migrate", "--by", "Upgrade tester", db=db, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"is now at schema {store.SCHEMA_VERSION}" in done.stdout
     for step in migrate.pending(made["schema"]):
@@ -240,7 +232,7 @@ def test_an_upgraded_database_has_the_schema_of_a_new_one(
     release_db: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
     db, _ = release_db
-    assert cli("migrate", db=db).returncode == 0
+    assert run_cli("migrate", db=db, timeout=300).returncode == 0
     new = tmp_path / "new.duckdb"
     con = store.connect(new)
     seed.init_database(con)
@@ -253,7 +245,7 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
 ) -> None:
     db, made = release_db
     was = digest(db)
-    done = cli("migrate", "--dry-run", db=db)
+    done = run_cli("migrate", "--dry-run", db=db, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"is at schema {made['schema']}" in done.stdout
     assert "Nothing was changed (dry run)." in done.stdout
@@ -265,9 +257,9 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
 
 def test_a_second_run_does_nothing_and_says_so(release_db: tuple[Path, dict[str, Any]]) -> None:
     db, _ = release_db
-    assert cli("migrate", db=db).returncode == 0
+    assert run_cli("migrate", db=db, timeout=300).returncode == 0
     was = digest(db)
-    again = cli("migrate", db=db)
+    again = run_cli("migrate", db=db, timeout=300)
     assert again.returncode == 0
     assert f"is up to date (schema {store.SCHEMA_VERSION}); nothing to do." in again.stdout
     assert digest(db) == was
@@ -278,7 +270,7 @@ def test_the_backup_is_next_to_the_database_and_holds_the_release(
 ) -> None:
     db, made = release_db
     before = contents(db)
-    done = cli("migrate", db=db)
+    done = run_cli("migrate", db=db, timeout=300)
     backups = list(db.parent.glob(f"tracker.schema{made['schema']}-backup-*.duckdb"))
     assert len(backups) == 1, sorted(p.name for p in db.parent.iterdir())
     assert str(backups[0]) in done.stdout
@@ -290,7 +282,7 @@ def test_commands_and_the_dashboard_on_an_older_schema_name_migrate(
 ) -> None:
     db, _ = release_db
     was = digest(db)
-    refused = cli("import", "updates", str(EXAMPLES / "updates.csv"), db=db)
+    refused = run_cli("import", "updates", str(EXAMPLES / "updates.csv"), db=db, timeout=300)
     assert refused.returncode == 1
     assert "made by an earlier version of the tracker" in refused.stderr
     assert f"cjb-tracker migrate --db {db}" in refused.stderr
@@ -320,7 +312,7 @@ def test_a_database_of_a_later_release_is_refused_and_never_written(
     later_version(db)
     was = digest(db)
     for args in (("migrate",), ("migrate", "--dry-run"), ("user", "list")):
-        refused = cli(*args, db=db)
+        refused = run_cli(*args, db=db, timeout=300)
         assert refused.returncode == 1, args
         assert "made by a later version of the tracker" in refused.stderr
         assert "Traceback" not in refused.stderr
@@ -457,7 +449,7 @@ def test_killed_mid_upgrade_leaves_the_release_file_or_the_upgraded_one(
             assert rows_of(db, "updates", shown) == shown["updates"]
             seen["upgraded"] += 1
         # Whatever was left, the next run ends with the upgraded database.
-        again = cli("migrate", db=db)
+        again = run_cli("migrate", db=db, timeout=300)
         assert again.returncode == 0, again.stderr
         assert rows_of(db, "positions", shown) == shown["positions"]
         assert not list(db.parent.glob("*.migrating*"))
@@ -474,9 +466,9 @@ def test_a_backup_of_an_earlier_release_restores_upgraded(
     db, made = release_db
     before = contents(db)
     backup = tmp_path / "backup"
-    assert cli("backup", str(backup), db=db).returncode == 0
+    assert run_cli("backup", str(backup), db=db, timeout=300).returncode == 0
     target = tmp_path / "restored.duckdb"
-    done = cli("restore", str(backup), "--by", "Restorer", db=target)
+    done = run_cli("restore", str(backup), "--by", "Restorer", db=target, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (
         f"It was a backup of schema {made['schema']}, upgraded to schema {store.SCHEMA_VERSION}."

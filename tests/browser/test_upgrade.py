@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from browserkit import ROOT, free_port, screenshot, settle, wait_until_healthy
 
+from browser.browserkit import ROOT, free_port, screenshot, settle, wait_until_healthy
 from cjb_tracker import store
 
 RELEASES = ROOT / "tests" / "data" / "releases"
