@@ -17,6 +17,7 @@ from helpers import TEST_PASSWORDS, run_cli, sign_in, snapshot, table_counts
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import audit, auth, decisions, ingest, presenting, store
+from cjb_tracker.auth import accounts
 from cjb_tracker.decisions import Decision
 from cjb_tracker.errors import NotAllowed, TrackerError
 
@@ -229,7 +230,7 @@ def test_passwords_are_stored_as_salted_bcrypt_hashes(db: duckdb.DuckDBPyConnect
     hashes = [h for (h,) in db.execute("select password_hash from users").fetchall()]
     # At the tests' low cost (conftest.py); a hash the command line makes has the
     # production cost, 12 (test_users_are_managed_from_the_command_line).
-    cost = f"{auth.BCRYPT_ROUNDS:02d}"
+    cost = f"{accounts.BCRYPT_ROUNDS:02d}"
     assert all(re.fullmatch(rf"\$2b\${cost}\$.{{53}}", h) for h in hashes)
     assert len(set(hashes)) == len(hashes)
     assert not any(p in h for h in hashes for p in TEST_PASSWORDS.values())

@@ -128,13 +128,14 @@ def test_the_dashboard_says_so_for_a_database_of_another_version(
 
 LOADED = """
 import sys
-from cjb_tracker import auth, cli
+from cjb_tracker import cli
+from cjb_tracker.auth import accounts
 try:
     cli.main(sys.argv[1:])
 except SystemExit:  # --help exits from argparse
     pass
 heavy = [m for m in ("pandas", "numpy", "openpyxl", "plotly") if m in sys.modules]
-print(heavy, auth._no_such_user_hash.cache_info().currsize)
+print(heavy, accounts._no_such_user_hash.cache_info().currsize)
 """
 
 

@@ -13,7 +13,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from cjb_tracker import ingest, packs, store, upload_templates, views
+from cjb_tracker import ingest, packs, presenting, store, upload_templates
 
 JANUARY = "CJB:2022-01-12"
 TAB_LED = '\t=HYPERLINK("http://198.51.100.7/","open")'  # a formula behind a tab
@@ -126,7 +126,7 @@ def test_an_upload_template_built_with_risky_text_neutralises_it(
     ).fetchall() == [(RISKY_TITLE, RISKY_LEAD)]
 
     rows = store.run_query(
-        fixture_db, "upload_template_rows", lead=RISKY_LEAD, today=views.london_today()
+        fixture_db, "upload_template_rows", lead=RISKY_LEAD, today=presenting.london_today()
     )
     files = upload_templates.template_files("updates", rows, RISKY_LEAD)
     [csv_name] = [n for n in files if n.endswith(".csv")]

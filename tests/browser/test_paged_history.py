@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import build_database, running_dashboard, screenshot, settle, sign_in
+from helpers import copy_of
 
+from browser.browserkit import running_dashboard, screenshot, settle, sign_in
 from cjb_tracker import audit, store
 
 FAILED_SIGN_INS = 150  # more than a page of events
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture database with 150 failed sign-ins in the audit trail."""
-    db = tmp_path_factory.mktemp("paged") / "tracker.duckdb"
-    build_database(db)
+def server(_dashboard_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture database with 150 failed sign-ins in the audit trail, on a server of this
+    module's own (its export adds an event)."""
+    db = copy_of(_dashboard_template, tmp_path_factory.mktemp("paged"))
     con = store.connect(db)
     for n in range(FAILED_SIGN_INS):
         audit.record_alone(con, f"guess{n % 7}", "sign-in", f"guess{n % 7}", "failure", "test")
