@@ -129,6 +129,17 @@ def cli_db(cli_template: Path, tmp_path: Path) -> Path:
     return copy_of(cli_template, tmp_path, "cli.duckdb")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for the two xdist workers (pyproject.toml: --dist loadgroup): every browser
+    test in one group, run one at a time by one worker (two chromiums and two servers at
+    once made pages miss their waits on a busy machine), and every other test file a group
+    of its own, so a module's fixtures are made in one process."""
+    for item in items:
+        group = "browser" if item.path.parent.name == "browser" else item.path.stem
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 # --- Dashboard (issue 3): a database file for the pages, and clean Streamlit caches ------
 
 

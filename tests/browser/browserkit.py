@@ -21,6 +21,9 @@ from helpers import TEST_PASSWORDS
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+# How long a browser test waits for something before failing: a bound on a hang, not a
+# speed target. On a 2-core machine others share, a page has taken over 20 s to draw.
+TIMEOUT_MS = 60_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

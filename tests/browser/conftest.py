@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from helpers import copy_of
 
-from browser.browserkit import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from browser.browserkit import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, running_dashboard
 
 # No skip when the browser is missing: a skipped browser test would pass CI unseen.
 assert Path(CHROMIUM).exists(), (
@@ -68,6 +68,6 @@ def chromium() -> Iterator[Any]:
 def tab(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1400, "height": 3000})
     opened = context.new_page()
-    opened.set_default_timeout(20_000)
+    opened.set_default_timeout(TIMEOUT_MS)
     yield opened
     context.close()

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser.browserkit import ARTIFACTS, screenshot, settle, sign_in
+from browser.browserkit import ARTIFACTS, TIMEOUT_MS, screenshot, settle, sign_in
 from cjb_tracker.charts import contrast_ratio
 
 AXE = Axe()  # axe-core 4.12.1, bundled in the package: nothing is downloaded
@@ -349,7 +349,7 @@ def test_every_page_at_200_percent_zoom_cuts_nothing_off(server: str, chromium: 
     # block); a taller window does not change the width things have to fit in.
     context = chromium.new_context(viewport={"width": 640, "height": 1600}, device_scale_factor=2)
     tab = context.new_page()
-    tab.set_default_timeout(20_000)
+    tab.set_default_timeout(TIMEOUT_MS)
     try:
         for path, heading in PAGES:
             tab.set_viewport_size({"width": 640, "height": 1600})

@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 from helpers import copy_of
 
-from browser.browserkit import NAVIGATION, running_dashboard, screenshot, settle, sign_in
+from browser.browserkit import (
+    NAVIGATION,
+    TIMEOUT_MS,
+    running_dashboard,
+    screenshot,
+    settle,
+    sign_in,
+)
 from cjb_tracker import ingest, store
 
 GOOD_UPDATE = (
@@ -171,7 +178,7 @@ def test_each_role_sees_its_own_navigation(server: str, chromium: Any) -> None:
     for role, links in NAVIGATION.items():
         context = chromium.new_context(viewport={"width": 1400, "height": 1600})
         tab = context.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         sign_in(tab, server, role, "accessibility")  # the sidebar is the same on every page
         settle(tab)
         sidebar = tab.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from helpers import copy_of
 
-from browser.browserkit import NAVIGATION, running_dashboard, screenshot, settle
+from browser.browserkit import NAVIGATION, TIMEOUT_MS, running_dashboard, screenshot, settle
 from cjb_tracker import seed
 
 
@@ -31,7 +31,7 @@ def test_each_demo_account_signs_in_and_sees_its_navigation(
 ) -> None:
     context = chromium.new_context(viewport={"width": 1400, "height": 1400})
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(TIMEOUT_MS)
     # Signed in on the lightest page: the navigation and the banner are on every page.
     tab.goto(f"{demo_server}/accessibility")
     tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
@@ -56,7 +56,7 @@ def test_the_chair_records_the_boards_decision_on_the_proposed_closure(
 ) -> None:
     context = chromium.new_context(viewport={"width": 1400, "height": 2000})
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(TIMEOUT_MS)
     tab.goto(f"{demo_server}/decisions")
     tab.get_by_label("Username", exact=True).fill("demo-chair")
     tab.get_by_label("Password", exact=True).fill(seed.DEMO_PASSWORDS["chair"])

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import copy_of
 
-from browser.browserkit import running_dashboard, screenshot, settle, sign_in
+from browser.browserkit import TIMEOUT_MS, running_dashboard, screenshot, settle, sign_in
 from cjb_tracker import ingest, store
 
 OUTSIDE = "198.51.100.7"  # TEST-NET-2: never a real host
@@ -155,7 +155,7 @@ def watched(chromium: Any) -> Iterator[tuple[Any, Watch]]:
     context = chromium.new_context(viewport={"width": 1400, "height": 3000}, accept_downloads=True)
     watch = Watch(context)
     opened = context.new_page()
-    opened.set_default_timeout(20_000)
+    opened.set_default_timeout(TIMEOUT_MS)
     yield opened, watch
     context.close()
 

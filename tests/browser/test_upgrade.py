@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from browser.browserkit import ROOT, free_port, screenshot, settle, wait_until_healthy
+from browser.browserkit import ROOT, TIMEOUT_MS, free_port, screenshot, settle, wait_until_healthy
 from cjb_tracker import store
 
 RELEASES = ROOT / "tests" / "data" / "releases"
@@ -39,7 +39,7 @@ def test_make_run_upgrades_a_release_database_and_serves_it(chromium: Any, tmp_p
         wait_until_healthy(url, make)
         context = chromium.new_context(viewport={"width": 1400, "height": 2000})
         tab = context.new_page()
-        tab.set_default_timeout(30_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(f"{url}/recommendations?rec=RAPE1-R6")
         tab.get_by_label("Username", exact=True).fill("fx.chair")
         tab.get_by_label("Password", exact=True).fill(made["passwords"]["fx.chair"])
