@@ -181,7 +181,7 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
     assert not at.exception, [e.value for e in at.exception]
 
     def packs_offered() -> list[str]:
-        return [b.label for b in at.download_button if b.key.startswith("pack_")]
+        return [b.label for b in at.download_button if (b.key or "").startswith("pack_")]
 
     assert not packs_offered()  # each is made when asked for (the calendar is made at once)
     for fmt in packs.FORMATS:

@@ -90,7 +90,7 @@ def test_the_chair_previews_each_digest_sends_them_and_sees_the_history(
     assert "To: CPS RASSO Lead <rasso@cjb.test>" in "\n".join(shown)
     (frame,) = at.get("iframe")
     assert frame.proto.srcdoc == html
-    assert [b.label for b in at.get("download_button")] == [
+    assert [b.label for b in at.download_button] == [
         f"Attachment: updates-CPS-RASSO-Lead-{SOON:%Y-%m-%d}.xlsx",
         f"Attachment: meeting-CJB-{SOON:%Y-%m-%d}.ics",
     ]
@@ -164,5 +164,5 @@ def test_the_meetings_page_offers_the_bodys_calendar(reminders_db: Path) -> None
     at.switch_page("pages/3_meetings.py")
     at.run()
     assert not at.exception
-    labels = [b.label for b in at.get("download_button")]
+    labels = [b.label for b in at.download_button]
     assert "Calendar of CJB meetings (.ics)" in labels

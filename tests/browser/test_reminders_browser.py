@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browserkit import build_database, running_dashboard, screenshot, settle, sign_in
+from helpers import copy_of
 from mailkit import Server, env_for, smtp_server
 from test_reminders import add_people
 
+from browser.browserkit import running_dashboard, screenshot, settle, sign_in
 from cjb_tracker import ingest, mail, store
 
 SOON = dt.date.today() + dt.timedelta(days=10)
@@ -28,11 +30,10 @@ def mail_server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def reminders_server(
-    tmp_path_factory: pytest.TempPathFactory, mail_server: Server
+    _dashboard_template: Path, tmp_path_factory: pytest.TempPathFactory, mail_server: Server
 ) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("reminders")
-    db = folder / "tracker.duckdb"
-    build_database(db)
+    db = copy_of(_dashboard_template, folder)
     con = store.connect(db)
     try:
         data = f"body,date,title\nCJB,{SOON:%d/%m/%Y},Board meeting soon\n".encode()
