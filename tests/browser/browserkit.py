@@ -82,7 +82,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
 
 @contextmanager
 def dashboard_process(
-    db: Path, log: Path | None = None, timeout: float = 30
+    db: Path, log: Path | None = None, timeout: float = 30, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`streamlit run dashboard.py` on `db`, headless on a free local port, once healthy;
     yields its URL and process. Its output (the server's log) goes to `log`, by default
@@ -93,7 +93,7 @@ def dashboard_process(
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    environment = {**os.environ, "CJB_TRACKER_DB": str(db)}
+    environment = {**os.environ, "CJB_TRACKER_DB": str(db), **(env or {})}
     with (log or db.parent / "server.log").open("ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output,
                                    stderr=subprocess.STDOUT)  # fmt: skip
@@ -107,9 +107,10 @@ def dashboard_process(
 
 
 @contextmanager
-def running_dashboard(db: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on `db` (see dashboard_process); yields its URL."""
-    with dashboard_process(db) as (url, _):
+def running_dashboard(db: Path, **env: str) -> Iterator[str]:
+    """`streamlit run dashboard.py` on `db` with these environment variables set (see
+    dashboard_process); yields its URL."""
+    with dashboard_process(db, env=env) as (url, _):
         yield url
 
 
