@@ -127,7 +127,9 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, help="database file (default: $CJB_TRACKER_DB or data/tracker.duckdb)"
+        "--db",
+        help="the database: a DuckDB file, or postgresql://user:password@host:port/name for "
+        "several replicas (default: $CJB_TRACKER_DB or data/tracker.duckdb)",
     )
 
 
@@ -145,12 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    path = store.db_path(args.db)
-    if args.command == "init":
-        return _init(path, args.demo)
+    target = store.database(args.db)
     if args.command == "import" and not args.file.is_file():
         print(f"cjb-tracker: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
+    if isinstance(target, str):
+        return _run_on_postgres(target, args)
+    path = target
+    if args.command == "init":
+        return _init(path, args.demo)
     if args.command == "restore":
         return _restore(path, args.directory, _who(args.by))
     if args.command == "migrate":
@@ -159,6 +164,40 @@ def _run(args: argparse.Namespace) -> int:
         raise TrackerError(f"There is no database at {path}. Create it with: cjb-tracker init")
     # A file of another schema version can still be backed up; nothing else may touch it.
     con = store.connect(path) if args.command == "backup" else store.open_tracker(path)
+    return _on(con, path, args)
+
+
+def _run_on_postgres(dsn: str, args: argparse.Namespace) -> int:
+    """The same commands on a tracker kept in PostgreSQL (cjb_tracker.replica): each works
+    on this process's copy, and every write goes to PostgreSQL as it is made."""
+    from cjb_tracker import replica, seed
+
+    where = replica.redact(dsn)
+    if args.command == "init":
+        replica.Replica.create(dsn, lambda con: seed.init_database(con, demo=args.demo)).close()
+        print(f"Created the tracker in {where}" + (" with illustrative demo data." if args.demo
+              else " from the seed."))  # fmt: skip
+        return EXIT_DONE
+    if args.command == "restore":
+        found: list[int] = []
+        made = replica.Replica.create(
+            dsn, lambda con: found.append(migrate.restore(con, args.directory, by=_who(args.by)))
+        )
+        made.close()
+        upgraded = (
+            f" It was a backup of schema {found[0]}." if found[0] != store.SCHEMA_VERSION else ""
+        )
+        print(f"Restored {args.directory} into {where}.{upgraded}")
+        return EXIT_DONE
+    if args.command == "migrate":
+        return _report_migration(
+            migrate.migrate_postgres(dsn, by=_who(args.by), dry_run=args.dry_run), args.dry_run
+        )
+    return _on(store.open_tracker(dsn), where, args)
+
+
+def _on(con: duckdb.DuckDBPyConnection, path: Path | str, args: argparse.Namespace) -> int:
+    """Run a command that works on an open tracker, and close it."""
     try:
         if args.command == "import":
             from cjb_tracker import ingest
@@ -185,7 +224,7 @@ def _run(args: argparse.Namespace) -> int:
             _export_pack(con, args.meeting, args.format, args.out)
             audit.record_alone(con, _who(args.by), "export", args.meeting, "success", args.format)
     finally:
-        con.close()
+        store.close(con)
     return EXIT_DONE
 
 
@@ -251,7 +290,11 @@ def _export_pack(con: duckdb.DuckDBPyConnection, meeting: str, fmt: str, out: Pa
 
 
 def _migrate(path: Path, by: str, dry_run: bool) -> int:
-    outcome = migrate.migrate(path, by=by, dry_run=dry_run)
+    return _report_migration(migrate.migrate(path, by=by, dry_run=dry_run), dry_run)
+
+
+def _report_migration(outcome: migrate.Outcome, dry_run: bool) -> int:
+    path = outcome.path
     if outcome.engine:
         print(outcome.engine)
         if dry_run:
@@ -265,7 +308,7 @@ def _migrate(path: Path, by: str, dry_run: bool) -> int:
     if dry_run:
         print(
             f"{path} is at {now}; this version uses schema {store.SCHEMA_VERSION}. "
-            f"cjb-tracker migrate would back it up next to it, then apply:{listed}\n"
+            f"cjb-tracker migrate would back it up, then apply:{listed}\n"
             "then make every view again, rebuild the derived tables, and check that every "
             "table and view holds what it held. Nothing was changed (dry run)."
         )

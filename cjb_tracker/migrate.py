@@ -211,7 +211,7 @@ def losses(before: Fingerprint, after: Fingerprint) -> list[str]:
 class Outcome:
     """What `cjb-tracker migrate` found and did, for the command to print."""
 
-    path: Path
+    path: Path | str  # the file, or the PostgreSQL database (without its password)
     found: int
     todo: list[Step]
     backup: Path | None = None
@@ -264,7 +264,7 @@ def migrate_postgres(dsn: str, *, by: str, dry_run: bool = False) -> Outcome:
     shared = replica.Replica.for_upgrade(dsn)
     try:
         found = _version_to_upgrade(shared.local, Path(where))
-        outcome = Outcome(Path(where), found, pending(found))
+        outcome = Outcome(where, found, pending(found))
         if not outcome.todo or dry_run:
             return outcome
         before = fingerprint(shared.local)

@@ -29,7 +29,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,9 +138,13 @@ class Replica:
         return replica
 
     @classmethod
-    def create(cls, dsn: str) -> Replica:
-        """A new, empty tracker in PostgreSQL (the schema only), and its local copy: the
-        caller fills it (seed, demo) through ordinary writes."""
+    def create(
+        cls, dsn: str, build: Callable[[duckdb.DuckDBPyConnection], object] | None = None
+    ) -> Replica:
+        """A new tracker in PostgreSQL and its local copy. `build` makes it on the local copy
+        before anything is in PostgreSQL (by default the schema only: store.create_schema;
+        cjb-tracker init passes the seed and demo, restore a backup); then every table and
+        row goes to PostgreSQL in one transaction, and later writes go as they happen."""
         from cjb_tracker import store
 
         replica = cls._empty(dsn)
@@ -152,8 +156,8 @@ class Replica:
                         f"The PostgreSQL database {redact(dsn)} already holds a tracker; it was "
                         "left as it is."
                     )
-                store.create_schema(replica.local)  # not yet replicated: pushed whole below
-                replica._publish_schema()
+                (build or store.create_schema)(replica.local)  # not yet replicated
+                replica._publish_schema()  # all of it, in one PostgreSQL transaction
         except BaseException:
             replica.close()
             raise
