@@ -230,6 +230,7 @@ st.set_page_config(page_title="CJB recommendations tracker", page_icon="📋", l
 registered = web.pages()
 page = st.navigation(registered, position="hidden")
 try:
+    web.keep_up()  # several replicas (PostgreSQL): what the others committed, first
     user = signed_in_user()
     write_session_cookie()
     if user is None:

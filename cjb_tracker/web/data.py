@@ -21,12 +21,13 @@ from cjb_tracker.web.frame import FILTER_KEYS
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
-    con.close()
+    store.close(con)
 
 
 @st.cache_resource(show_spinner=False, on_release=_close)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    if not Path(path).exists():  # never create an empty file the pages cannot read
+    database = store.database(path)
+    if isinstance(database, Path) and not database.exists():  # never make an empty file
         raise TrackerError(
             f"There is no tracker database at {path} yet. Create one with "
             "'cjb-tracker init --demo' (or 'make run'), or set CJB_TRACKER_DB."
@@ -34,9 +35,22 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return store.open_tracker(path)
 
 
+def _where() -> str:
+    """The database the pages read: a DuckDB file or a PostgreSQL connection string."""
+    return str(store.database())
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """The process's one connection to the database named by $CJB_TRACKER_DB."""
-    return _connection(str(store.db_path()))
+    return _connection(_where())
+
+
+def keep_up() -> None:
+    """At the start of each page run: with a tracker kept in PostgreSQL, copy what other
+    replicas committed since the last run, and forget every cached result when anything
+    came (a DuckDB file has one writer, this process, whose writes clear the caches)."""
+    if store.catch_up(connection()):
+        clear_caches()
 
 
 @st.cache_data(show_spinner=False)
@@ -46,7 +60,7 @@ def _query(path: str, name: str, **params: Any) -> pd.DataFrame:
 
 def query(name: str, **params: Any) -> pd.DataFrame:
     """The result of queries/{name}.sql, cached until the data changes (clear_caches)."""
-    return _query(str(store.db_path()), name, **params)
+    return _query(_where(), name, **params)
 
 
 def fresh_query(name: str, **params: Any) -> pd.DataFrame:
@@ -63,7 +77,7 @@ def _choices(path: str) -> dict[str, list[str]]:
 
 def filter_choices() -> dict[str, list[str]]:
     """The values each shared filter offers (filter_choices.sql), by filter."""
-    return _choices(str(store.db_path()))
+    return _choices(_where())
 
 
 def clear_caches() -> None:
@@ -87,7 +101,7 @@ def _dry_run(path: str, kind: str, file_name: str, data: bytes, user: User) -> I
 def check_upload(kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
     """Validate a file as this user would import it, writing nothing (cached per file and
     user while the data is unchanged)."""
-    return _dry_run(str(store.db_path()), kind, file_name, data, user)
+    return _dry_run(_where(), kind, file_name, data, user)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -98,7 +112,7 @@ def _pack(path: str, meeting_id: str, fmt: str) -> bytes:
 def board_pack(meeting_id: str, fmt: str) -> bytes:
     """The board pack of a meeting in one format (packs.FORMATS), made once and shared
     until the data changes: the PDF takes a few seconds of Chromium."""
-    return _pack(str(store.db_path()), meeting_id, fmt)
+    return _pack(_where(), meeting_id, fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -112,7 +126,7 @@ def _template_files(path: str, kind: str, lead: str | None, today: dt.date) -> d
 def template_files(kind: str, lead: str | None, today: dt.date) -> dict[str, bytes]:
     """{file name: bytes} of the upload templates of a kind (one lead's, or every open
     recommendation), cached until the data changes."""
-    return _template_files(str(store.db_path()), kind, lead, today)
+    return _template_files(_where(), kind, lead, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -127,7 +141,7 @@ def meeting_calendar(body: str) -> tuple[str, bytes]:
         base_url = reminder_settings.load().base_url
     except TrackerError:  # wrong settings are the Reminders page's to say
         base_url = None
-    return ics.file_name(body), _calendar(str(store.db_path()), body, base_url)
+    return ics.file_name(body), _calendar(_where(), body, base_url)
 
 
 def template_notice(lead: str | None, today: dt.date) -> str | None:
