@@ -5,15 +5,20 @@ own tmp_path: the copy is the same file the build would make, at a file copy's c
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 from helpers import FIXTURE_FILES, add_test_accounts, build_fixture_database, copy_of, run_cli
 
-from cjb_tracker import ingest, seed, store
+from cjb_tracker import ingest, replica, seed, store
 from cjb_tracker.auth import accounts
+from deploy import pgserver
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,11 +56,7 @@ def fixture_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _dashboard_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    def build(con: duckdb.DuckDBPyConnection) -> None:
-        build_fixture_database(con)
-        add_test_accounts(con)
-
-    return _template(tmp_path_factory, "dashboard", build)
+    return _template(tmp_path_factory, "dashboard", _build_accounts)
 
 
 @pytest.fixture(scope="session")
@@ -92,17 +93,120 @@ def _opened(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
+# --- The same tests on PostgreSQL (issue 19) ------------------------------------------------
+#
+# A test module marked `pytestmark = pytest.mark.both_stores` runs each test that takes
+# seeded_db, fixture_db or accounts_db twice: on a DuckDB file, and on a tracker kept in
+# PostgreSQL (cjb_tracker.replica), whose connection is the local copy that a replica built
+# from PostgreSQL, with every write the test makes going to PostgreSQL too.
+
+STORES = ("duckdb", "postgres")
+_BOTH = ("seeded_db", "fixture_db", "accounts_db")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_stores") and any(
+        name in metafunc.fixturenames for name in _BOTH
+    ):
+        metafunc.parametrize("store_kind", STORES)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pgserver.Server]:
+    """PostgreSQL 15 of the test run's own (one per xdist worker), on 127.0.0.1. (As root
+    the server runs as the postgres user, so its folder is not pytest's private one.)"""
+    folder = Path(tempfile.mkdtemp(prefix="cjb-test-pg-"))
+    folder.chmod(0o755)
+    server = pgserver.start(folder / "pg")
+    yield server
+    pgserver.stop(folder / "pg")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_PG_TEMPLATES: dict[str, str] = {}
+
+
+@contextmanager
+def postgres_database(
+    server: pgserver.Server, name: str, build: Callable[[duckdb.DuckDBPyConnection], object]
+) -> Iterator[str]:
+    """A new PostgreSQL database holding a tracker, copied from a template that `build` made
+    once (through Replica.create); yields its connection string, and drops it afterwards."""
+    import psycopg
+
+    if name not in _PG_TEMPLATES:
+        template = f"template_{name}"
+        pgserver.create_database(server, template)
+        replica.Replica.create(server.database_dsn(template), build).close()
+        _PG_TEMPLATES[name] = template
+    database = f"test_{secrets.token_hex(6)}"
+    with psycopg.connect(server.database_dsn("postgres"), autocommit=True) as admin:
+        admin.execute(f'create database "{database}" template "{_PG_TEMPLATES[name]}"')
+    try:
+        yield server.database_dsn(database)
+    finally:
+        with psycopg.connect(server.database_dsn("postgres"), autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{database}" with (force)')
+
+
+def _postgres_copy(
+    server: pgserver.Server, name: str, build: Callable[[duckdb.DuckDBPyConnection], object]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A tracker in a new PostgreSQL database, opened as a replica opens it: the local copy
+    made from what PostgreSQL holds."""
+    with postgres_database(server, name, build) as dsn:
+        opened = replica.Replica.open(dsn)
+        yield opened.local
+        opened.close()
+
+
 @pytest.fixture
-def seeded_db(seeded_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def postgres_tracker(postgres_server: pgserver.Server) -> Iterator[str]:
+    """The fixture database with the test accounts, in a PostgreSQL database of the test's
+    own: its connection string."""
+    with postgres_database(postgres_server, "accounts", _build_accounts) as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def store_kind() -> str:
+    """Where the test's database lives: a DuckDB file, unless the module runs both_stores."""
+    return "duckdb"
+
+
+def _database(
+    request: pytest.FixtureRequest,
+    template: str,
+    name: str,
+    build: Callable[[duckdb.DuckDBPyConnection], object],
+    tmp_path: Path,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    if request.getfixturevalue("store_kind") == "postgres":
+        yield from _postgres_copy(request.getfixturevalue("postgres_server"), name, build)
+    else:
+        yield from _opened(copy_of(request.getfixturevalue(template), tmp_path))
+
+
+def _build_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    build_fixture_database(con)
+    add_test_accounts(con)
+
+
+@pytest.fixture
+def seeded_db(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The schema and the seed from the source letter, nothing else."""
-    yield from _opened(copy_of(seeded_template, tmp_path))
+    yield from _database(request, "seeded_template", "seeded", seed.init_database, tmp_path)
 
 
 @pytest.fixture
-def fixture_db(fixture_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def fixture_db(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The seed plus four meetings, leads and due dates for R1-R4, and two rounds of updates:
     R1 complete; R2 updated in July only; R3 never updated; R4 slipped once."""
-    yield from _opened(copy_of(fixture_template, tmp_path))
+    yield from _database(request, "fixture_template", "fixture", build_fixture_database, tmp_path)
 
 
 @pytest.fixture
@@ -112,9 +216,11 @@ def fixture_db_path(fixture_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def accounts_db(_dashboard_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def accounts_db(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The fixture database with one test account per role (helpers.TEST_PASSWORDS)."""
-    yield from _opened(copy_of(_dashboard_template, tmp_path))
+    yield from _database(request, "_dashboard_template", "accounts", _build_accounts, tmp_path)
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def copy_of(template: Path, folder: Path, name: str = "tracker.duckdb") -> Path:
 
 
 def run_cli(
-    *args: str, db: Path | None = None, stdin: str = "", timeout: float = 180
+    *args: str, db: Path | str | None = None, stdin: str = "", timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
     """`python -m cjb_tracker ARGS [--db DB]` in a process of its own, as the secretariat
     runs it (from the project's folder); its exit code and output."""

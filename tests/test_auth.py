@@ -21,6 +21,9 @@ from cjb_tracker.auth import accounts
 from cjb_tracker.decisions import Decision
 from cjb_tracker.errors import NotAllowed, TrackerError
 
+# Each test runs on a DuckDB file and on PostgreSQL (conftest.py, issue 19).
+pytestmark = pytest.mark.both_stores
+
 ROOT = Path(__file__).parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
 HEADER = b"recommendation_id,meeting_date,status,rag,update,evidence\n"

@@ -16,6 +16,9 @@ import pytest
 from cjb_tracker import decisions, ingest
 from cjb_tracker.errors import TrackerError
 
+# Each test runs on a DuckDB file and on PostgreSQL (conftest.py, issue 19).
+pytestmark = pytest.mark.both_stores
+
 MEETINGS = ("12/01/2022", "13/04/2022", "13/07/2022", "12/10/2022")
 RECOMMENDATIONS = 1_200  # report RACE, RACE-R1 to RACE-R1200
 PROPOSED = 120  # RACE-R1 to RACE-R120 have a closure proposed at the first meeting

@@ -16,6 +16,9 @@ from cjb_tracker import ingest, store
 from cjb_tracker.errors import TrackerError
 from cjb_tracker.ingest import ImportResult
 
+# Each test runs on a DuckDB file and on PostgreSQL (conftest.py, issue 19).
+pytestmark = pytest.mark.both_stores
+
 HEADER = "recommendation_id,meeting_date,status,rag,update,revised_due_date,revision_reason"
 
 

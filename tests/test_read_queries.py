@@ -17,6 +17,9 @@ import pytest
 
 from cjb_tracker import ingest, presenting, store
 
+# Each test runs on a DuckDB file and on PostgreSQL (conftest.py, issue 19).
+pytestmark = pytest.mark.both_stores
+
 TODAY = dt.date(2026, 1, 1)
 ALL: dict[str, Any] = {"report": None, "body": None, "addressee": None, "lead": None}
 # The list queries take a page: $limit rows (null: every row) from row $offset + 1.

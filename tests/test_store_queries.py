@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from helpers import holding
 
 from cjb_tracker import ingest, seed, store
 from cjb_tracker.errors import DatabaseInUse
+
+# Each test runs on a DuckDB file and on PostgreSQL (conftest.py, issue 19).
+pytestmark = pytest.mark.both_stores
 
 
 def status_rows(
