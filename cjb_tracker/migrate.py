@@ -256,7 +256,7 @@ def migrate(path: Path, *, by: str, dry_run: bool = False) -> Outcome:
 def migrate_postgres(dsn: str, *, by: str, dry_run: bool = False) -> Outcome:
     """Upgrade a tracker kept in PostgreSQL (cjb_tracker.replica): PostgreSQL's tables are
     copied into a local DuckDB as they are (from the definitions PostgreSQL keeps), backed up
-    as Parquet under data/backups/ (and the backup read back), upgraded there by the same
+    as Parquet under backups_folder() (and the backup read back), upgraded there by the same
     steps as a file, checked table by table, and written back to PostgreSQL in one PostgreSQL
     transaction that holds the write lock throughout. A failure leaves PostgreSQL as it was."""
     started = time.monotonic()
@@ -299,13 +299,16 @@ def migrate_postgres(dsn: str, *, by: str, dry_run: bool = False) -> Outcome:
     return outcome
 
 
-BACKUPS = store.ROOT / "data" / "backups"
+def backups_folder() -> Path:
+    """Where a PostgreSQL tracker's upgrade backups go: CJB_TRACKER_BACKUPS, or data/backups
+    in the project's folder."""
+    return Path(os.environ.get("CJB_TRACKER_BACKUPS") or store.ROOT / "data" / "backups")
 
 
 def _backup_folder(con: duckdb.DuckDBPyConnection, found: int, before: Fingerprint) -> Path:
     """A Parquet backup (EXPORT DATABASE) of a PostgreSQL tracker's tables, read back into a
     scratch database and compared with what it was made from."""
-    folder = BACKUPS / f"postgres-schema{found}-backup-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder = backups_folder() / f"postgres-schema{found}-backup-{time.strftime('%Y%m%d-%H%M%S')}"
     folder.parent.mkdir(parents=True, exist_ok=True)
     store.backup(con, folder)
     scratch = duckdb.connect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -50,7 +51,11 @@ def copy_of(template: Path, folder: Path, name: str = "tracker.duckdb") -> Path:
 
 
 def run_cli(
-    *args: str, db: Path | str | None = None, stdin: str = "", timeout: float = 180
+    *args: str,
+    db: Path | str | None = None,
+    stdin: str = "",
+    timeout: float = 180,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`python -m cjb_tracker ARGS [--db DB]` in a process of its own, as the secretariat
     runs it (from the project's folder); its exit code and output."""
@@ -58,8 +63,9 @@ def run_cli(
     if db is not None:
         command += ["--db", str(db)]
     return subprocess.run(
-        command, capture_output=True, text=True, input=stdin, cwd=ROOT, timeout=timeout
-    )
+        command, capture_output=True, text=True, input=stdin, cwd=ROOT, timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
+    )  # fmt: skip
 
 
 @contextmanager

@@ -381,10 +381,14 @@ def test_a_release_tracker_in_postgres_upgrades_and_shows_what_it_held(
         }
         refused = run_cli("user", "list", db=dsn)
         assert refused.returncode == 1 and "cjb-tracker migrate" in refused.stderr
-        done = run_cli("migrate", "--by", "PG upgrader", db=dsn)
+        backups = tmp_path / "backups"
+        done = run_cli(
+            "migrate", "--by", "PG upgrader", db=dsn, env={"CJB_TRACKER_BACKUPS": str(backups)}
+        )
         assert done.returncode == 0, done.stderr
         assert f"is now at schema {store.SCHEMA_VERSION}" in done.stdout
-        assert "data/backups/postgres-schema3-backup-" in done.stdout
+        (backup,) = backups.glob("postgres-schema3-backup-*")
+        assert str(backup) in done.stdout and (backup / "schema.sql").is_file()
         for table, rows in before.items():
             after = in_postgres(dsn, f'select * from "{table}" order by 1')
             if table == "audit_events":
