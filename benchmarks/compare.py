@@ -1,0 +1,149 @@
+"""The embedded DuckDB file as fast as before PostgreSQL support: this code against an
+earlier commit, in one run.
+
+    python -m benchmarks.compare [--ref COMMIT] [--rounds N] [--rows N]
+
+It checks the earlier commit out into a temporary git worktree and, round after round,
+alternating which side goes first, runs on each side in a fresh process:
+
+- every page through dashboard.py with AppTest on that side's own demo database (first run
+  with empty caches, then the median of reruns: benchmarks/pages.py's --apptest mode);
+- the validated import of the same generated updates file into a fresh database
+  (benchmarks/run.py's import, its medians are per side).
+
+Each figure is this code's median over the rounds divided by the earlier commit's: the
+target is at most 1.1x (issue 19: pages and import on the DuckDB file within 1.1x of their
+figures before it). Exits 1 when a figure misses it.
+
+The default --ref is the last commit of main before PostgreSQL support began (45bc399,
+before cjb_tracker/replica.py and the write hook in store.begun).
+Both sides run in this project's .venv: the earlier commit must need the same packages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import Scale, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE_POSTGRES = "45bc399ebbc4426ccdc342c105e482c4f08fd2c7"
+TARGET = 1.1
+
+# Run in a side's own folder (its cjb_tracker and benchmarks come first on sys.path).
+_IMPORT = """
+import json, sys
+from pathlib import Path
+from benchmarks import run
+from benchmarks.generate import Scale
+scale = Scale(int(sys.argv[2]), int(sys.argv[3]))
+seconds = run._validated_import(Path(sys.argv[1]), scale)
+print(json.dumps({"import": seconds}))
+"""
+_BUILD_DEMO = """
+import sys
+from pathlib import Path
+from benchmarks.pages import build_demo
+build_demo(Path(sys.argv[1]))
+"""
+
+
+def _python(side: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=side, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:3])} failed in {side}:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def _which_code(side: Path) -> str:
+    """Where the side's processes import cjb_tracker from: must be the side itself."""
+    return _python(side, "-c", "import cjb_tracker; print(cjb_tracker.__file__)").strip()
+
+
+def _round(side: Path, demo: Path, data: Path, scale: Scale) -> dict[str, float]:
+    answer = _python(side, "-m", "benchmarks.pages", "--apptest", str(demo))
+    pages = json.loads(answer.strip().splitlines()[-1])["pages"]
+    figures = {
+        f"{label}, {kind}": seconds
+        for label, runs in pages.items()
+        for kind, seconds in runs.items()
+    }
+    figures["all pages, first run"] = sum(v for k, v in figures.items() if k.endswith("first run"))
+    figures["all pages, rerun"] = sum(v for k, v in figures.items() if k.endswith(", rerun"))
+    imported = json.loads(
+        _python(side, "-c", _IMPORT, str(data), str(scale.recommendations), str(scale.meetings))
+        .strip().splitlines()[-1]
+    )  # fmt: skip
+    figures["updates import"] = imported["import"]
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", default=BEFORE_POSTGRES, help="the earlier commit")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=200_000, help="update rows to import")
+    args = parser.parse_args(argv)
+    scale = Scale(max(args.rows // 20, 1), 20)
+    data = generate(scale)
+    with tempfile.TemporaryDirectory(prefix="cjb-compare-") as scratch:
+        before = Path(scratch) / "before"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(before), args.ref],
+            cwd=ROOT, check=True,
+        )  # fmt: skip
+        try:
+            sides = {"before": before, "now": ROOT}
+            for name, side in sides.items():
+                code = _which_code(side)
+                if not code.startswith(str(side)):
+                    raise SystemExit(f"the {name} side imports cjb_tracker from {code}")
+            demos = {name: Path(scratch) / f"demo-{name}.duckdb" for name in sides}
+            for name, side in sides.items():
+                _python(side, "-c", _BUILD_DEMO, str(demos[name]))
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
+            for number in range(args.rounds):
+                order = list(sides) if number % 2 == 0 else list(reversed(sides))
+                for name in order:
+                    runs[name].append(_round(sides[name], demos[name], data, scale))
+                    print(f"round {number + 1}, {name}: done", file=sys.stderr)
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False
+            )
+    return report(runs, args.ref, scale)
+
+
+def report(runs: dict[str, list[dict[str, float]]], ref: str, scale: Scale) -> int:
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    missed = 0
+    print(f"This code against {ref[:10]}, medians of {len(runs['now'])} rounds in one run")
+    print(f"(updates import: {scale.updates:,} rows; pages: the demo database, AppTest)\n")
+    print(f"{'figure':<44} {'before s':>9} {'now s':>9} {'ratio':>7}  target")
+    found: dict[str, Any] = {}
+    for key in runs["now"][0]:
+        then, now = median("before", key), median("now", key)
+        ratio = now / then
+        headline = key.startswith("all pages") or key == "updates import"
+        verdict = ("met" if ratio <= TARGET else "MISSED") if headline else ""
+        missed += verdict == "MISSED"
+        found[key] = {"before": then, "now": now, "ratio": ratio}
+        print(f"{key:<44} {then:>9.3f} {now:>9.3f} {ratio:>6.2f}x  {verdict}")
+    print(f"\nTarget: the all-pages sums and the import within {TARGET}x: "
+          f"{'met' if not missed else f'{missed} missed'}.")  # fmt: skip
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
