@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 VENV    := .venv/.installed
 DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
 
-.PHONY: run test check bench load demo clean
+.PHONY: run test check bench load demo clean cluster cluster-stop cluster-test cluster-load
 
 # Before DuckDB itself changes version, the database is exported with the DuckDB still
 # installed (the new one may not read its file): cjb_tracker/engine.py; migrate rebuilds it.
@@ -32,8 +32,8 @@ test: $(VENV)
 	$(PY) -m pytest
 
 check: $(VENV)
-	$(PY) -m ruff format --check cjb_tracker pages tests benchmarks dashboard.py
-	$(PY) -m ruff check cjb_tracker pages tests benchmarks dashboard.py
+	$(PY) -m ruff format --check cjb_tracker pages tests benchmarks deploy dashboard.py
+	$(PY) -m ruff check cjb_tracker pages tests benchmarks deploy dashboard.py
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 	$(MAKE) test
@@ -43,6 +43,21 @@ bench: $(VENV)
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.pages
 	$(PY) -m benchmarks.migrate
+
+# Several replicas on one PostgreSQL behind nginx, on 127.0.0.1 (README "Running for several
+# Boards"): deploy/cluster.py. CLUSTER_ARGS: --replicas N, --port P, --dir D, --empty.
+cluster: $(VENV)
+	$(PY) -m deploy.cluster start $(CLUSTER_ARGS)
+
+cluster-stop: $(VENV)
+	$(PY) -m deploy.cluster stop $(CLUSTER_ARGS)
+
+cluster-test: $(VENV)
+	$(PY) -m pytest -n 0 tests/browser/test_cluster.py tests/test_replica.py
+
+# make load on one process with 30 sessions, then on the cluster with 60, in one run.
+cluster-load: $(VENV)
+	$(PY) -m benchmarks.cluster_load $(LOAD_ARGS)
 
 clean:
 	rm -rf .venv build *.egg-info
