@@ -616,5 +616,11 @@ def of(cur: duckdb.DuckDBPyConnection) -> Replica | None:
     """The replica a cursor's database belongs to, if any."""
     if not _REPLICAS:
         return None
-    name = cur.execute("select current_database()").fetchall()[0][0]
+    # A cursor of its own: the one given may be the process's shared connection, which
+    # DuckDB refuses to run a second statement on while another thread uses it.
+    own = cur.cursor()
+    try:
+        name = own.execute("select current_database()").fetchall()[0][0]
+    finally:
+        own.close()
     return _REPLICAS.get(name)

@@ -95,6 +95,39 @@ def test_a_commit_and_an_undo_on_one_replica_are_what_the_others_show(
         third.close()
 
 
+def test_page_runs_on_many_threads_catch_up_on_the_one_shared_connection(
+    two_replicas: tuple[Replica, Replica], tmp_path: Path
+) -> None:
+    # A dashboard's page runs share the process's one connection, each on its own thread,
+    # and each begins with store.catch_up(connection); DuckDB refuses a second statement on
+    # a connection another thread is using, so looking up the replica must not use it.
+    first, second = two_replicas
+    ingest.import_path(first.local, "updates",
+                       updates_file(tmp_path, "a.csv", "12/01/2022", ["RAPE1-R1"], "seen"),
+                       imported_by="writer")  # fmt: skip
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def page_run() -> None:
+        try:
+            start.wait()
+            for _ in range(40):
+                store.catch_up(second.local)
+                cur = second.local.cursor()
+                cur.execute("select count(*) from effective_updates").fetchall()
+                cur.close()
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=page_run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert shown(second.local) == shown(first.local)
+
+
 def test_ids_stay_unique_when_replicas_write_in_turn_without_looking(
     two_replicas: tuple[Replica, Replica], postgres_tracker: str, tmp_path: Path
 ) -> None:
