@@ -9,17 +9,23 @@ DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
 # installed (the new one may not read its file): cjb_tracker/engine.py; migrate rebuilds it.
 $(VENV): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db $(DB)
+	$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db '$(DB)'
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)
 
+# A tracker kept in PostgreSQL (CJB_TRACKER_DB=postgresql://...) is made once with
+# `cjb-tracker init --db ...`, never by make: there is no file to look for.
+ifeq ($(findstring postgresql://,$(DB)),)
 $(DB): | $(VENV)
 	$(PY) -m cjb_tracker init --demo --db $(DB)
 
 run: $(VENV) $(DB)
-	$(PY) -m cjb_tracker migrate --db $(DB) --by "make run"
-	CJB_TRACKER_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
+else
+run: $(VENV)
+endif
+	$(PY) -m cjb_tracker migrate --db '$(DB)' --by "make run"
+	CJB_TRACKER_DB='$(DB)' $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
 
 load: $(VENV)
 	$(PY) -m benchmarks.load $(LOAD_ARGS)
