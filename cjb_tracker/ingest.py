@@ -47,7 +47,7 @@ UNDONE_AT_THE_SAME_MOMENT = (
 class _KindQueries:
     """The queries/*.sql files that check and write one kind of file."""
 
-    check: str  # reads the staged file into the temp table `checked`
+    check: str  # reads the staged file as `checked` (a temp table; for updates a view)
     problems: str  # each problem found in `checked`
     insert: str  # appends `checked` as a batch
     count: str  # how many records of the kind there are
@@ -328,22 +328,34 @@ def _check(
 ) -> tuple[list[Problem], list[Problem]]:
     _register_vocabularies(cur)
     store.run_script(cur, _QUERIES[kind].check, imported_by=actor.display_name)
-    found = cur.execute(
-        store.load_query(_QUERIES[kind].problems), {"missing": staged.missing}
-    ).fetchall()
+    found = [] if kind == "updates" else _problems(cur, kind, staged)
     if kind == "updates":
-        found += cur.execute(
-            store.load_query("problems_updates_authority"),
-            {
-                "is_lead": actor.role == "lead",
-                "lead_names": list(actor.lead_names),
-                "rec_ids": list(actor.rec_ids),
-            },
-        ).fetchall()
+        # `checked` is a view over the stage: one narrow read says whether any check fails;
+        # only then are the rows kept and each problem's row, column and message found.
+        authority = {
+            "is_lead": actor.role == "lead",
+            "lead_names": list(actor.lead_names),
+            "rec_ids": list(actor.rec_ids),
+        }
+        params = {"missing": staged.missing, **authority}
+        if cur.execute(store.load_query("any_problem_updates"), params).fetchall()[0][0]:
+            store.run_script(cur, "keep_checked_updates")
+            found = _problems(cur, kind, staged)
+            found += cur.execute(
+                store.load_query("problems_updates_authority"), authority
+            ).fetchall()
     errors, warnings = list(staged.errors), list(staged.warnings)
     for row, column, code, message, is_warning in found:
         (warnings if is_warning else errors).append(Problem(row, column, code, message))
     return sorted(errors, key=sort_key), sorted(warnings, key=sort_key)
+
+
+def _problems(cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged) -> list[Any]:
+    """Each problem the kind's checks find in `checked`: (row, column, code, message,
+    is_warning)."""
+    return cur.execute(
+        store.load_query(_QUERIES[kind].problems), {"missing": staged.missing}
+    ).fetchall()
 
 
 def _register_vocabularies(cur: duckdb.DuckDBPyConnection) -> None:
