@@ -77,7 +77,7 @@ class ImportResult:
     inserted: int = 0
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    preview: pd.DataFrame | None = None
+    preview: pd.DataFrame | None = None  # the first checked rows: a dry run or a rejection
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -298,7 +298,9 @@ def _audit_commit(
     audit.record(cur, actor.username, "import", file_name, "committed", detail)
     if kind != "updates":
         return
-    proposed = cur.execute(store.load_query("closures_proposed_in_file")).fetchall()
+    proposed = cur.execute(
+        store.load_query("closures_proposed_in_file"), {"batch_id": batch_id}
+    ).fetchall()
     for rec_id, meeting_id in proposed:
         audit.record(
             cur, actor.username, "closure-proposal", rec_id, "committed",
@@ -312,13 +314,14 @@ def _check_in(
     """Check the staged file inside the import's transaction; raise _RolledBack when it
     must not be written (problems found, or a dry run)."""
     errors, warnings = _check(cur, kind, staged, actor)
-    preview = cur.execute(store.load_query("checked_preview")).df()
-    result = ImportResult(
-        "valid", rows=staged.rows, errors=errors, warnings=warnings, preview=preview
-    )
+    result = ImportResult("valid", rows=staged.rows, errors=errors, warnings=warnings)
     if errors:
         result.status = "rejected"
     if errors or dry_run:
+        # The preview is for the check a person reads before committing (the Upload page's
+        # dry run); a file that is written goes without (for updates it would be a second
+        # read of every staged row).
+        result.preview = cur.execute(store.load_query("checked_preview")).df()
         raise _RolledBack(result)
     return result
 

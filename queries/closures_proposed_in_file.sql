@@ -1,8 +1,10 @@
--- The closures a checked updates file proposes (check_updates.sql's temp table `checked`),
--- one row per recommendation: each is a closure-proposal event in the audit trail.
+-- The closures a committed updates batch ($batch_id) proposes, one row per recommendation
+-- (a file holds one row per recommendation and meeting): each is a closure-proposal event in
+-- the audit trail. Read from the rows just written, in the batch's transaction.
 select
     rec_id,
     meeting_id
-from checked
-where status = 'Closure proposed'
+from updates
+where batch_id = $batch_id
+    and status = 'Closure proposed'
 order by rec_id;
