@@ -1,7 +1,8 @@
 """`make bench`: the validated updates import against DuckDB's bare read of the same file.
 
 Both are timed in the same run on the same machine, three times each; the medians and
-their ratio are printed. Target: the import within 2x the bare read.
+their ratio are printed. Target: the import within 3x the bare read (issue 16; the floor
+below showed 2x out of reach with the checks and the derived tables).
 
     python -m benchmarks.run [--rows N | --recommendations N] [--meetings M]
 
@@ -25,7 +26,7 @@ import duckdb
 from benchmarks.generate import Scale, generate, insert_bodies
 from cjb_tracker import ingest, store
 
-TARGET = 2.0
+TARGET = 3.0
 REPEATS = 3
 
 
@@ -85,13 +86,13 @@ def _timed(owner: object, name: str, label: Callable[..., str | None]) -> None:
 
 
 _timed(ingest, "stage_file", lambda *a, **k: "stage: read_csv into text stage + blanks")
-_timed(ingest, "_check", lambda *a, **k: "check: check_updates.sql + problems_updates.sql")
+_timed(ingest, "_check", lambda *a, **k: "check: check_updates.sql, any_problem_updates.sql")
 _timed(store, "refresh_derived", lambda *a, **k: "derived: positions, reported_to (schema.sql)")
 _timed(
     store,
     "run_script",
     lambda cur, name, **k: (
-        "  of which check_updates.sql (table checked)"
+        "  of which check_updates.sql (lookups, view)"
         if name == "check_updates"
         else ("insert: insert_updates.sql" if name == "insert_updates" else None)
     ),
