@@ -1,4 +1,5 @@
-"""Overview: headline counts and how the picture moved, as at the chosen date."""
+"""Overview: headline counts and how the picture moved, as at the chosen date: in all, and
+for each recommendation at each meeting (the progress grid)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ web.chart_with_numbers(
     key="status_by_meeting",
     **filters.params(),
 )
+web.progress_grid(filters)
 web.chart_with_numbers(
     charts.status_by_addressee_chart,
     presenting.status_by_addressee_table,

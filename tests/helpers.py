@@ -8,9 +8,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import auth, ingest, seed
@@ -138,3 +141,54 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...
         "reports": "select * from reports order by report_code",
     }
     return {name: con.execute(sql).fetchall() for name, sql in views.items()}
+
+
+class _TableReader(HTMLParser):
+    """The header and the cells of the first HTML table, as a reader sees them: the text
+    of visually hidden parts (class cjb-hidden: words for screen readers) left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._hidden = 0  # depth inside a hidden element
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._hidden or "cjb-hidden" in classes:
+            self._hidden += tag != "br"
+            return
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden:
+            self._hidden -= tag != "br"
+            return
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell)
+            (self.header if self._in_head else self.rows[-1]).append(text)
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._hidden:
+            self._cell.append(data)
+
+
+def read_html_table(markup: str) -> tuple[pd.DataFrame, list[str]]:
+    """An HTML table (cjb_tracker.markup) as a reader sees it: a frame of the cells' shown
+    text under the shown column names, and the links in it."""
+    reader = _TableReader()
+    reader.feed(markup)
+    return pd.DataFrame(reader.rows, columns=reader.header), reader.links

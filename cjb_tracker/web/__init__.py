@@ -6,7 +6,8 @@
   the frame dashboard.py runs it in;
 - forms.py: the writes a page asks for (commit, undo, the Board's decision), each on its
   button's click;
-- paging.py and widgets.py: the tables, pagers, charts and cards the pages draw;
+- paging.py and widgets.py: the tables, pagers, charts and cards the pages draw; grids.py:
+  the tables drawn as HTML so that no text is cut off, and the Overview's progress grid;
 - downloads.py: a slow file made when asked for, and each export audited;
 - reminders.py: the chair's Reminders page (preview, Send now, leads' addresses).
 
@@ -55,6 +56,7 @@ from cjb_tracker.web.frame import (
     run_framed,
     visible_pages,
 )
+from cjb_tracker.web.grids import progress_grid, text_table
 from cjb_tracker.web.paging import (
     change_table_key,
     meeting_changes,
@@ -129,6 +131,7 @@ __all__ = [
     "paged_query",
     "pager",
     "pages",
+    "progress_grid",
     "query",
     "record_decision",
     "record_export",
@@ -147,6 +150,7 @@ __all__ = [
     "table_height",
     "template_files",
     "template_notice",
+    "text_table",
     "undo_outcome",
     "undo_upload",
     "update_cards",

@@ -1,0 +1,315 @@
+"""The HTML the dashboard draws itself, where Streamlit's own elements would cut text off:
+tables whose written text wraps in full, the Overview's progress grid, and presenting
+mode's screen. Pure functions returning a string for st.html (which sanitises it again).
+
+Every value is escaped here (html.escape): what users wrote shows as the text they wrote,
+never as markup. Colours come from cjb_tracker.charts, with the ink that reads on them, and
+a word or letter always says what the colour says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cjb_tracker import charts, presenting, vocab
+from cjb_tracker.presenting.progress import STATUS_SHORT, grid_meetings, grid_recommendations, state
+
+if TYPE_CHECKING:
+    from cjb_tracker.presenting.present import Fact
+
+PLACEHOLDER = "—"
+# A column whose text runs longer than this is given room and wraps anywhere (a long URL
+# too); shorter ones wrap at spaces, and ids not at all.
+LONG_TEXT = 60
+
+_VISUALLY_HIDDEN = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
+TABLE_STYLE = f"""<style>
+.cjb-wrap {{ overflow-x: auto; max-width: 100%; }}
+.cjb-wrap:focus-visible {{ outline: 2px solid #0B0C0C; outline-offset: 2px; }}
+table.cjb {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; line-height: 1.45; }}
+table.cjb th, table.cjb td {{ border: 1px solid #B1B4B6; padding: 0.3rem 0.5rem;
+    text-align: left; vertical-align: top; white-space: pre-wrap; overflow-wrap: break-word; }}
+table.cjb thead th {{ background: #F3F2F1; font-weight: 600; white-space: normal; }}
+table.cjb td.num {{ text-align: right; white-space: nowrap; }}
+table.cjb td.date {{ white-space: nowrap; }}
+table.cjb td.long {{ min-width: 14em; overflow-wrap: anywhere; }}
+table.cjb td.id {{ white-space: nowrap; }}
+.cjb-hidden {{ {_VISUALLY_HIDDEN} }}
+</style>"""
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+# --- Tables whose text wraps ----------------------------------------------------------------
+
+
+def text_table(
+    frame: pd.DataFrame, caption: str, dates: Iterable[str] = (), links: bool = False
+) -> str:
+    """A read-only table in which every cell shows all its text, wrapped: dates as
+    '13 Sep 2021', counts as '1,234', a missing value as '—'. With `links`, each
+    recommendation id links to its detail (in a new tab), as web.table's link column does;
+    a 'link' column (presenting.with_detail_links) is not shown."""
+    shown = frame.drop(columns=[c for c in ("link",) if c in frame.columns])
+    date_columns = set(dates)
+    kinds = {str(c): _column_kind(shown[c], str(c) in date_columns) for c in shown.columns}
+    head = "".join(f'<th scope="col">{esc(str(c).replace("_", " "))}</th>' for c in shown.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            _text_cell(column, value, kinds[str(column)], links)
+            for column, value in zip(shown.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in shown.itertuples(index=False, name=None)
+    )
+    return (
+        f'{TABLE_STYLE}<div class="cjb-wrap" role="region" aria-label="{esc(caption)}" '
+        f'tabindex="0"><table class="cjb"><caption class="cjb-hidden">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _column_kind(column: pd.Series, is_date: bool) -> str:
+    if str(column.name).endswith("_id"):
+        return "id"
+    if is_date or pd.api.types.is_datetime64_any_dtype(column):
+        return "date"
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return "num"
+    lengths = column.dropna().astype(str).str.len()
+    return "long" if len(lengths) and int(lengths.max()) > LONG_TEXT else "text"
+
+
+def _text_cell(column: Any, value: Any, kind: str, links: bool) -> str:
+    text = _shown_value(column, value, kind)
+    if links and column == "rec_id" and isinstance(value, str):
+        href = esc(presenting.detail_link(value))
+        text = (
+            f'<a href="{href}" target="_blank">{esc(value)}'
+            '<span class="cjb-hidden"> (opens in a new tab)</span></a>'
+        )
+    else:
+        text = esc(text)
+    return f'<td class="{kind}">{text}</td>'
+
+
+def _shown_value(column: Any, value: Any, kind: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return PLACEHOLDER
+    if kind == "date" or isinstance(value, dt.date | pd.Timestamp):
+        return presenting.uk_date(value)
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer | float | np.floating) and float(value).is_integer():
+        whole = int(value)
+        return str(whole) if str(column).endswith(("_id", "row")) else f"{whole:,}"
+    return str(value)
+
+
+# --- The Overview's progress grid -----------------------------------------------------------
+
+GRID_STYLE = """<style>
+.cjb-grid-wrap { overflow-x: auto; max-width: 100%; }
+.cjb-grid-wrap:focus-visible { outline: 2px solid #0B0C0C; outline-offset: 2px; }
+table.cjb-grid { border-collapse: separate; border-spacing: 2px; font-size: 0.8125rem;
+    line-height: 1.3; }
+table.cjb-grid th { font-weight: 600; text-align: left; vertical-align: bottom;
+    padding: 0.15rem 0.3rem; }
+table.cjb-grid thead th.meeting { text-align: center; white-space: nowrap; font-weight: 400; }
+table.cjb-grid th.rec { position: sticky; left: 0; z-index: 1; background: #FFFFFF;
+    min-width: 13rem; max-width: 18rem; font-weight: 400; vertical-align: middle; }
+table.cjb-grid th.rec a { font-weight: 600; }
+table.cjb-grid tr.report th { padding-top: 0.6rem; border-bottom: 2px solid #0B0C0C; }
+table.cjb-grid td { min-width: 2.7rem; height: 1.9rem; text-align: center;
+    vertical-align: middle; white-space: nowrap; padding: 0 0.2rem; border-radius: 2px; }
+table.cjb-grid td.gap { background: #FFFFFF; border: 1px dashed #767676; }
+table.cjb-grid td.none { background: #FFFFFF; }
+.cjb-rag { display: inline-block; min-width: 1.1em; margin-left: 0.2em; padding: 0 0.15em;
+    border: 1px solid #FFFFFF; border-radius: 2px; font-weight: 600; }
+.cjb-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.1rem; margin: 0 0 0.5rem 0;
+    padding: 0; list-style: none; font-size: 0.875rem; align-items: center; }
+.cjb-legend li { display: flex; align-items: center; gap: 0.35rem; margin: 0; }
+.cjb-swatch { display: inline-block; min-width: 2.4rem; padding: 0.15rem 0.2rem;
+    text-align: center; border-radius: 2px; font-size: 0.8125rem; }
+.cjb-swatch.gap { border: 1px dashed #767676; height: 1.3rem; }
+</style>"""
+
+
+def _status_paint(status: str) -> str:
+    fill = charts.status_mark(status)
+    return f"background:{fill};color:{charts.text_on(fill)}"
+
+
+def _rag_chip(rag: Any) -> str:
+    if not isinstance(rag, str) or not rag:
+        return ""
+    fill = charts.rag_mark(rag)
+    return (
+        f'<span class="cjb-rag" style="background:{fill};color:{charts.text_on(fill)}">'
+        f"{esc(rag[0])}</span>"
+    )
+
+
+def grid_legend() -> str:
+    """What each short label and colour in the grid means, and the empty cell."""
+    statuses = "".join(
+        f'<li><span class="cjb-swatch" style="{_status_paint(s)}">{esc(short)}</span>{esc(s)}</li>'
+        for s, short in STATUS_SHORT.items()
+    )
+    rags = "".join(f"<li>{_rag_chip(rag)} {esc(vocab.rag_label(rag))}</li>" for rag in vocab.RAGS)
+    gap = '<li><span class="cjb-swatch gap"></span>No update at that meeting</li>'
+    gap += "<li>Blank: not yet published, or already closed</li>"
+    return f'<ul class="cjb-legend" aria-label="Key to the grid">{statuses}{rags}{gap}</ul>'
+
+
+def progress_grid(grid: pd.DataFrame) -> str:
+    """Recommendations down (grouped by report, by number), meetings across: each cell the
+    status (its colour and short label) and RAG (a letter) reported at that meeting, an
+    empty dashed cell where there was no update; hovering a cell shows that update's
+    narrative; each row's id opens the recommendation (progress_grid.sql)."""
+    meetings = grid_meetings(grid)
+    rows = grid_recommendations(grid)
+    cells = {(row.rec_id, row.meeting_id): row for row in grid.itertuples(index=False)}
+    head = '<th scope="col" class="rec">Recommendation</th>' + "".join(
+        f'<th scope="col" class="meeting" title="{esc(_meeting_name(m))}">'
+        f"{esc(_day_month(m.held_on))}<br>{m.held_on.year}</th>"
+        for m in meetings.itertuples(index=False)
+    )
+    width = len(meetings) + 1
+    body, report = [], None
+    for rec in rows.itertuples(index=False):
+        if rec.report_code != report:
+            report = rec.report_code
+            title = f"{rec.report_code} — {rec.report_title}" if rec.report_title else report
+            body.append(
+                f'<tr class="report"><th scope="colgroup" colspan="{width}">{esc(title)}</th></tr>'
+            )
+        marks = "".join(
+            _grid_cell(cells.get((rec.rec_id, m.meeting_id)), m.held_on)
+            for m in meetings.itertuples(index=False)
+        )
+        body.append(f'<tr><th scope="row" class="rec">{_rec_link(rec.rec_id, rec.title)}</th>'
+                    f"{marks}</tr>")  # fmt: skip
+    label = "Progress of each recommendation at each meeting"
+    return (
+        f'{GRID_STYLE}{TABLE_STYLE}<div class="cjb-grid-wrap" role="region" '
+        f'aria-label="{label}" tabindex="0"><table class="cjb-grid">'
+        f'<caption class="cjb-hidden">{label}: the status and RAG reported at each meeting; '
+        "an empty cell means no update at that meeting.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _meeting_name(meeting: Any) -> str:
+    return presenting.meeting_label(meeting.held_on, meeting.meeting_title)
+
+
+def _day_month(held_on: Any) -> str:
+    return " ".join(presenting.uk_date(held_on).split()[:2])
+
+
+def _rec_link(rec_id: str, title: Any) -> str:
+    href = esc(presenting.detail_link(rec_id))
+    return (
+        f'<a href="{href}" target="_blank">{esc(rec_id)}'
+        '<span class="cjb-hidden"> (opens in a new tab)</span></a> '
+        f"{esc(title)}"
+    )
+
+
+def _grid_cell(cell: Any, held_on: Any) -> str:
+    when = presenting.uk_date(held_on)
+    if cell is not None and bool(cell.reported):
+        words = state(cell.status, cell.rag)
+        narrative = cell.narrative if isinstance(cell.narrative, str) else "No narrative given."
+        short = STATUS_SHORT.get(cell.status, cell.status)
+        return (
+            f'<td style="{_status_paint(cell.status)}" '
+            f'title="{esc(f"{when}: {words}. {narrative}")}">'
+            f'<span aria-hidden="true">{esc(short)}{_rag_chip(cell.rag)}</span>'
+            f'<span class="cjb-hidden">{esc(words)}</span></td>'
+        )
+    gap, tip = presenting.empty_cell(cell, held_on)
+    return (
+        f'<td class="{gap}" title="{esc(f"{when}: {tip}")}">'
+        f'<span class="cjb-hidden">{esc(tip)}</span></td>'
+    )
+
+
+# --- Presenting mode's screen ---------------------------------------------------------------
+
+PRESENT_STYLE = """<style>
+.cjb-present { font-size: 26px; line-height: 1.45; color: #0B0C0C; }
+.cjb-present h1 { font-size: 40px; line-height: 1.2; margin: 0.2em 0 0.4em 0; padding: 0; }
+.cjb-present h2 { font-size: 32px; line-height: 1.25; margin: 0.9em 0 0.25em 0; padding: 0; }
+.cjb-present p { font-size: 26px; margin: 0 0 0.4em 0; }
+.cjb-present .section { font-weight: 600; margin: 0; }
+.cjb-present dl { padding: 0; display: grid; grid-template-columns: max-content minmax(0, 1fr);
+    gap: 0.3em 1em; margin: 0; }
+.cjb-present dt { font-weight: 600; }
+.cjb-present dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.cjb-present .chip { display: inline-block; padding: 0 0.35em; border-radius: 4px;
+    font-weight: 600; }
+.cjb-present .written { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 62em; }
+.cjb-present .meta { font-style: italic; }
+.cjb-present table.cjb { font-size: 26px; }
+</style>"""
+
+
+def present_screen(
+    item: pd.Series,
+    section: str,
+    facts: list[Fact],
+    meta: str,
+    texts: list[tuple[str, str | None]],
+    measures: pd.DataFrame | None,
+) -> str:
+    """One recommendation as the meeting's screen shows it: its agenda section, id and
+    title, the facts (status and RAG with their colour and words), the latest update's
+    meta line and its written parts in full (each given heading, None: 'None given.'), and
+    the outcome measures it is linked to (none: no such section)."""
+    parts = [
+        PRESENT_STYLE,
+        '<div class="cjb-present">',
+        f'<p class="section">{esc(section)}</p>',
+        f"<h1>{esc(item['rec_id'])}: {esc(item['title'])}</h1>",
+        "<dl>" + "".join(_fact(f) for f in facts) + "</dl>",
+        "<h2>Latest update</h2>",
+        f'<p class="meta">{esc(meta)}</p>',
+    ]
+    for heading, text in texts:
+        if heading != "Latest update":
+            parts.append(f"<h2>{esc(heading)}</h2>")
+        parts.append(f'<p class="written">{esc(text or "None given.")}</p>')
+    if measures is not None:
+        parts.append("<h2>Outcome measures</h2>")
+        if measures.empty:
+            parts.append("<p>No outcome measure is linked to this recommendation.</p>")
+        else:
+            parts.append(text_table(measures, f"Outcome measures linked to {item['rec_id']}"))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _fact(fact: Fact) -> str:
+    value = esc(fact.value)
+    if fact.status is not None:
+        value = f'<span class="chip" style="{_status_paint(fact.status)}">{esc(fact.status)}</span>'
+        value += esc(fact.value[len(fact.status) :])
+    elif fact.rag:
+        fill = charts.rag_mark(fact.rag)
+        chip = f'<span class="chip" style="background:{fill};color:{charts.text_on(fill)}">'
+        value = f"{chip}{esc(fact.rag)}</span>{esc(fact.value[len(fact.rag) :])}"
+    return f"<dt>{esc(fact.label)}</dt><dd>{value}</dd>"
