@@ -72,7 +72,7 @@ for kind, rows in by_kind:
         st.text("None.")
     else:
         key = web.change_table_key(kind)
-        web.table(presenting.with_detail_links(rows), key=key, links=True, paged=True)
+        web.text_table(rows, key=key, caption=kind, links=True, paged=True)
 
 chosen = {"meeting_id": meeting_id, **filters.selection()}
 owed = web.paged_query("updates_owed", "owed", **chosen)

@@ -22,9 +22,10 @@ else:
     )
     groups = web.query("overdue_groups", **filters.params(), by=presenting.GROUPINGS[by])
     web.table(presenting.overdue_groups_table(groups, by), key="overdue_groups")
-    web.table(
-        presenting.with_detail_links(overdue),
+    web.text_table(
+        overdue,
         key="overdue_table",
+        caption="Overdue recommendations",
         links=True,
         dates=("due", "original_due"),
         paged=True,
@@ -33,14 +34,15 @@ else:
 undated = web.paged_query("recommendations_without_due_date", "undated_table", **filters.params())
 st.header(f"No due date set ({presenting.total_rows(undated):,})")
 st.caption("A missing due date is a data-quality gap, not 'on time'.")
-web.table(presenting.with_detail_links(undated), key="undated_table", links=True, paged=True)
+web.text_table(undated, key="undated_table", caption="No due date set", links=True, paged=True)
 
 stale = web.paged_query("stale_recommendations", "stale_table", **filters.params())
 st.header(f"Stale ({presenting.total_rows(stale):,})")
 st.caption("Open, with no update at either of the last two meetings of its body.")
-web.table(
-    presenting.with_detail_links(stale),
+web.text_table(
+    stale,
     key="stale_table",
+    caption="Stale recommendations",
     links=True,
     dates=("last_update_on",),
     paged=True,

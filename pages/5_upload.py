@@ -51,12 +51,12 @@ def show_check(kind: str, result: ImportResult) -> None:
             f"{len(result.errors)} problem(s): nothing can be written until they are "
             "fixed. Fix the file and upload it again."
         )
-        web.table(presenting.problems_table(result.errors), key="upload_errors")
+        web.text_table(presenting.problems_table(result.errors), "upload_errors", "Problems")
     else:
         st.success(f"The file is valid: {result.rows} row(s) ready to commit.")
     if result.warnings:
         st.warning(f"{len(result.warnings)} warning(s): these do not stop the import.")
-        web.table(presenting.problems_table(result.warnings), key="upload_warnings")
+        web.text_table(presenting.problems_table(result.warnings), "upload_warnings", "Warnings")
     shown = result.preview
     rec_ids = [] if shown is None or "rec_id" not in shown else shown["rec_id"].dropna().tolist()
     preview = presenting.upload_preview(

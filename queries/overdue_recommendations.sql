@@ -1,5 +1,6 @@
 -- Every open recommendation past its current due date as at $as_at, most overdue first,
--- with its slippage against the original due date too. $limit rows (all when null) from
+-- with its slippage against the original due date too, and the narrative of its latest
+-- update by then. $limit rows (all when null) from
 -- row $offset + 1, each with total_rows: how many there are in all.
 -- (How many in all: a count of the materialized rows, not count(*) over (), whose one
 -- window gathers every row before the top-n: a fifth slower at national scale.)
@@ -37,10 +38,34 @@ addressed as (
     semi join shown
         using (rec_id)
     group by rec_id
+),
+-- The latest update's narrative, for the rows shown only (the update looked up by its id
+-- among a hundred: joined, DuckDB would hash every update).
+latest as materialized (
+    select p.rec_id, p.update_id
+    from positions as p
+    semi join shown as s
+        using (rec_id)
+    where p.held_on <= $as_at
+        and $as_at < p.until
+),
+narrated as (
+    select l.rec_id, u.narrative
+    from latest as l
+    join (
+        select update_id, narrative
+        from updates
+        where update_id in (select update_id from latest)
+    ) as u
+        using (update_id)
 )
-select s.* exclude (report_code, number), a.addressees,
+-- (The narrative next to the title: the first thing read after what the recommendation is.)
+select s.rec_id, s.title, l.narrative as latest_update,
+    s.* exclude (rec_id, title, report_code, number), a.addressees,
     (select count(*) from overdue) as total_rows
 from shown as s
 left join addressed as a
+    using (rec_id)
+left join narrated as l
     using (rec_id)
 order by s.days_overdue desc, s.report_code, s.number;

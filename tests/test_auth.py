@@ -13,7 +13,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import TEST_PASSWORDS, run_cli, sign_in, snapshot, table_counts
+from helpers import (
+    TEST_PASSWORDS,
+    read_html_table,
+    run_cli,
+    sign_in,
+    snapshot,
+    table_counts,
+)
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import audit, auth, decisions, ingest, presenting, store
@@ -465,8 +472,10 @@ def test_a_lead_sees_the_other_leads_rows_named_on_the_upload_page(dashboard_db:
     data = HEADER + b"RAPE1-R1,12/01/2022,In progress,Green,Mine.,\n"
     data += b"RAPE1-R4,12/01/2022,In progress,Green,Not mine.,\n"
     at.file_uploader(key="upload_file").set_value(("mixed.csv", data, "text/csv")).run()
-    problems = at.get_by_key("table-upload_errors").dataframe[0].value
-    assert list(zip(problems["row"], problems["problem"], strict=True)) == [(3, "permission-error")]
+    problems, _ = read_html_table(at.get_by_key("table-upload_errors").html[0].value)
+    assert list(zip(problems["row"], problems["problem"], strict=True)) == [
+        ("3", "permission-error")
+    ]
     assert at.button(key="commit").disabled
 
 

@@ -91,14 +91,9 @@ def test_a_recommendation_link_opens_its_detail(server: str, tab: Any) -> None:
     sign_in(tab, server, "member", "overdue")
     tab.get_by_role("heading", name="Overdue", exact=True).wait_for()
     settle(tab)
-    grid = tab.locator(".st-key-table-overdue_table [data-testid='stDataFrame']")
-    box = grid.bounding_box()
-    assert box is not None
-    # The first column holds the links; the first data row sits under a ~35 px header.
-    first_link = (box["x"] + 30, box["y"] + 35 + 17)
-    tab.mouse.move(*first_link)
+    first_link = tab.locator(".st-key-table-overdue_table td a").first
     with tab.context.expect_page() as opened:
-        tab.mouse.click(*first_link)
+        first_link.click()
     detail = opened.value
     detail.get_by_role("heading", name=re.compile(r"^RAPE1-R\d+: ")).wait_for()
     assert "rec=RAPE1-R" in detail.url

@@ -211,8 +211,8 @@ def test_the_meetings_page_and_its_html_pack_keep_hostile_text_as_text(
     tab.get_by_role("heading", name=re.compile(r"^What changed \(")).wait_for()
     settle(tab)
     screenshot(tab, "hostile-meetings")
-    # The tables draw on a canvas; their cells' text is also in the grid's accessible table.
-    cells = tab.locator('[data-testid="stDataFrame"] td').all_inner_texts()
+    # The tables of what changed show every cell's text in full, as text.
+    cells = tab.locator('[data-testid="stHtml"] td').all_inner_texts()
     for text in (f"{SCRIPT} {IMAGE}", FRAME, ANCHOR, FORMULA):
         assert text in cells
     watch.assert_quiet(tab)
