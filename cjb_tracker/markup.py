@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,18 @@ table.cjb td.id {{ white-space: nowrap; }}
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+
+
+# Streamlit's sanitiser (DOMPurify, SAFE_FOR_XML) drops an attribute whose value holds
+# '</script' (or style, title, ...), '-->' or ']>', as such text could close a tag in XML.
+# An invisible word joiner inside keeps a hover text that quotes one, reading the same.
+_CLOSES_A_TAG = re.compile(r"(<)(/)|(--!?|\])(>)")
+
+
+def attribute(value: Any) -> str:
+    """User text for an attribute (a cell's hover text): escaped, and kept by the sanitiser."""
+    text = "" if value is None else str(value)
+    return esc(_CLOSES_A_TAG.sub(lambda m: "\u2060".join(g for g in m.groups() if g), text))
 
 
 # --- Tables whose text wraps ----------------------------------------------------------------
@@ -147,31 +160,45 @@ table.cjb-grid td.none { background: #FFFFFF; }
 </style>"""
 
 
+def _paint(fill: str) -> str:
+    return f"background: {fill}; color: {charts.text_on(fill)};"
+
+
+# Each status's and RAG's colour with the ink that reads on it, as classes (.cjb-s1 ...,
+# .cjb-r1 ...): a page of the grid names a class per cell rather than repeating the colours.
+_STATUS_CLASS = {status: f"cjb-s{i}" for i, status in enumerate(vocab.STATUSES)}
+_RAG_CLASS = {rag: f"cjb-r{i}" for i, rag in enumerate(vocab.RAGS)}
+COLOUR_STYLE = (
+    "<style>"
+    + "".join(f".{c} {{ {_paint(charts.status_mark(s))} }}" for s, c in _STATUS_CLASS.items())
+    + "".join(f".{c} {{ {_paint(charts.rag_mark(r))} }}" for r, c in _RAG_CLASS.items())
+    + "</style>"
+)
+
+
 def _status_paint(status: str) -> str:
-    fill = charts.status_mark(status)
-    return f"background:{fill};color:{charts.text_on(fill)}"
+    return _paint(charts.status_mark(status))
 
 
 def _rag_chip(rag: Any) -> str:
-    if not isinstance(rag, str) or not rag:
+    if rag not in _RAG_CLASS:
         return ""
-    fill = charts.rag_mark(rag)
-    return (
-        f'<span class="cjb-rag" style="background:{fill};color:{charts.text_on(fill)}">'
-        f"{esc(rag[0])}</span>"
-    )
+    return f'<span class="cjb-rag {_RAG_CLASS[rag]}">{esc(rag[0])}</span>'
 
 
 def grid_legend() -> str:
     """What each short label and colour in the grid means, and the empty cell."""
     statuses = "".join(
-        f'<li><span class="cjb-swatch" style="{_status_paint(s)}">{esc(short)}</span>{esc(s)}</li>'
+        f'<li><span class="cjb-swatch {_STATUS_CLASS[s]}">{esc(short)}</span>{esc(s)}</li>'
         for s, short in STATUS_SHORT.items()
     )
     rags = "".join(f"<li>{_rag_chip(rag)} {esc(vocab.rag_label(rag))}</li>" for rag in vocab.RAGS)
     gap = '<li><span class="cjb-swatch gap"></span>No update at that meeting</li>'
     gap += "<li>Blank: not yet published, or already closed</li>"
-    return f'<ul class="cjb-legend" aria-label="Key to the grid">{statuses}{rags}{gap}</ul>'
+    return (
+        f'{GRID_STYLE}{COLOUR_STYLE}<ul class="cjb-legend" aria-label="Key to the grid">'
+        f"{statuses}{rags}{gap}</ul>"
+    )
 
 
 def progress_grid(grid: pd.DataFrame) -> str:
@@ -183,11 +210,15 @@ def progress_grid(grid: pd.DataFrame) -> str:
     rows = grid_recommendations(grid)
     cells = {(row.rec_id, row.meeting_id): row for row in grid.itertuples(index=False)}
     head = '<th scope="col" class="rec">Recommendation</th>' + "".join(
-        f'<th scope="col" class="meeting" title="{esc(_meeting_name(m))}">'
+        f'<th scope="col" class="meeting" title="{attribute(_meeting_name(m))}">'
         f"{esc(_day_month(m.held_on))}<br>{m.held_on.year}</th>"
         for m in meetings.itertuples(index=False)
     )
     width = len(meetings) + 1
+    columns = [
+        (m.meeting_id, pd.Timestamp(m.held_on), presenting.uk_date(m.held_on))
+        for m in meetings.itertuples(index=False)
+    ]
     body, report = [], None
     for rec in rows.itertuples(index=False):
         if rec.report_code != report:
@@ -197,14 +228,14 @@ def progress_grid(grid: pd.DataFrame) -> str:
                 f'<tr class="report"><th scope="colgroup" colspan="{width}">{esc(title)}</th></tr>'
             )
         marks = "".join(
-            _grid_cell(cells.get((rec.rec_id, m.meeting_id)), m.held_on)
-            for m in meetings.itertuples(index=False)
+            _grid_cell(cells.get((rec.rec_id, meeting_id)), held_on, when)
+            for meeting_id, held_on, when in columns
         )
         body.append(f'<tr><th scope="row" class="rec">{_rec_link(rec.rec_id, rec.title)}</th>'
                     f"{marks}</tr>")  # fmt: skip
     label = "Progress of each recommendation at each meeting"
     return (
-        f'{GRID_STYLE}{TABLE_STYLE}<div class="cjb-grid-wrap" role="region" '
+        f'{GRID_STYLE}{COLOUR_STYLE}{TABLE_STYLE}<div class="cjb-grid-wrap" role="region" '
         f'aria-label="{label}" tabindex="0"><table class="cjb-grid">'
         f'<caption class="cjb-hidden">{label}: the status and RAG reported at each meeting; '
         "an empty cell means no update at that meeting.</caption>"
@@ -229,21 +260,20 @@ def _rec_link(rec_id: str, title: Any) -> str:
     )
 
 
-def _grid_cell(cell: Any, held_on: Any) -> str:
-    when = presenting.uk_date(held_on)
+def _grid_cell(cell: Any, held_on: pd.Timestamp, when: str) -> str:
     if cell is not None and bool(cell.reported):
         words = state(cell.status, cell.rag)
         narrative = cell.narrative if isinstance(cell.narrative, str) else "No narrative given."
         short = STATUS_SHORT.get(cell.status, cell.status)
         return (
-            f'<td style="{_status_paint(cell.status)}" '
-            f'title="{esc(f"{when}: {words}. {narrative}")}">'
+            f'<td class="{_STATUS_CLASS.get(cell.status, "")}" '
+            f'title="{attribute(f"{when}: {words}. {narrative}")}">'
             f'<span aria-hidden="true">{esc(short)}{_rag_chip(cell.rag)}</span>'
             f'<span class="cjb-hidden">{esc(words)}</span></td>'
         )
     gap, tip = presenting.empty_cell(cell, held_on)
     return (
-        f'<td class="{gap}" title="{esc(f"{when}: {tip}")}">'
+        f'<td class="{gap}" title="{attribute(f"{when}: {tip}")}">'
         f'<span class="cjb-hidden">{esc(tip)}</span></td>'
     )
 
@@ -268,24 +298,27 @@ PRESENT_STYLE = """<style>
 </style>"""
 
 
-def present_screen(
-    item: pd.Series,
-    section: str,
-    facts: list[Fact],
+def present_head(item: pd.Series, section: str, facts: list[Fact]) -> str:
+    """The top of a recommendation's screen: its place in the agenda, id and title, and the
+    facts (status and RAG with their colour and words, due dates, lead)."""
+    return (
+        f'{PRESENT_STYLE}<div class="cjb-present"><p class="section">{esc(section)}</p>'
+        f"<h1>{esc(item['rec_id'])}: {esc(item['title'])}</h1>"
+        f"<dl>{''.join(_fact(f) for f in facts)}</dl></div>"
+    )
+
+
+def present_body(
+    rec_id: str,
     meta: str,
     texts: list[tuple[str, str | None]],
     measures: pd.DataFrame | None,
 ) -> str:
-    """One recommendation as the meeting's screen shows it: its agenda section, id and
-    title, the facts (status and RAG with their colour and words), the latest update's
-    meta line and its written parts in full (each given heading, None: 'None given.'), and
-    the outcome measures it is linked to (none: no such section)."""
+    """The rest of the screen: the latest update's meta line and its written parts in full
+    (each under its heading; None reads 'None given.'), and the outcome measures it is
+    linked to (None, before outcome measures exist: no such section)."""
     parts = [
-        PRESENT_STYLE,
         '<div class="cjb-present">',
-        f'<p class="section">{esc(section)}</p>',
-        f"<h1>{esc(item['rec_id'])}: {esc(item['title'])}</h1>",
-        "<dl>" + "".join(_fact(f) for f in facts) + "</dl>",
         "<h2>Latest update</h2>",
         f'<p class="meta">{esc(meta)}</p>',
     ]
@@ -298,7 +331,7 @@ def present_screen(
         if measures.empty:
             parts.append("<p>No outcome measure is linked to this recommendation.</p>")
         else:
-            parts.append(text_table(measures, f"Outcome measures linked to {item['rec_id']}"))
+            parts.append(text_table(measures, f"Outcome measures linked to {rec_id}"))
     parts.append("</div>")
     return "".join(parts)
 

@@ -198,6 +198,11 @@ def _app_version() -> str:
     return __version__
 
 
+def has_query(name: str) -> bool:
+    """Whether queries/{name}.sql exists (a query a later part of the tracker brings)."""
+    return (QUERIES / f"{name}.sql").is_file()
+
+
 @functools.cache
 def load_query(name: str) -> str:
     """The text of queries/{name}.sql."""

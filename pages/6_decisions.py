@@ -29,8 +29,12 @@ if proposed.empty:
     st.stop()
 
 labels = presenting.recommendation_labels(proposed)
-rec_id = st.selectbox(
-    "Recommendation", list(labels), format_func=labels.__getitem__, key="decide_rec"
+rec_id = st.selectbox(  # ?rec= (presenting mode's link) opens on that recommendation
+    "Recommendation",
+    list(labels),
+    index=presenting.chosen_index(list(labels), st.query_params.get("rec")),
+    format_func=labels.__getitem__,
+    key="decide_rec",
 )
 chosen = presenting.proposal_of(proposed, rec_id)
 web.labelled_text("Proposal", chosen["narrative"])

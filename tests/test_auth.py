@@ -281,12 +281,14 @@ def page_links(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("member", ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"]),
-        ("lead", ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"]),
+        ("member", ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
+                    "Accessibility"]),
+        ("lead", ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
+                  "Upload", "Accessibility"]),
         (
             "chair",
-            ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Closure decisions",
-             "Audit trail", "Reminders", "Accessibility"],
+            ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
+             "Closure decisions", "Audit trail", "Reminders", "Accessibility"],
         ),
     ],
 )  # fmt: skip

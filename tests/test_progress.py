@@ -17,7 +17,7 @@ import streamlit as st
 from helpers import sign_in
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import ingest, presenting, store
+from cjb_tracker import ingest, presenting, store, vocab
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 MEETINGS = ["14 Jul 2021", "13 Oct 2021", "12 Jan 2022"]
@@ -47,7 +47,7 @@ def numbers(at: AppTest) -> pd.DataFrame:
 
 
 def grid_markup(at: AppTest) -> str:
-    [grid] = [h.value for h in at.html if "cjb-grid-wrap" in h.value]
+    [grid] = [h.value for h in at.html if 'class="cjb-grid-wrap"' in h.value]
     return grid
 
 
@@ -114,8 +114,9 @@ def test_the_grid_draws_the_same_cells_with_colour_label_rag_and_narrative(
     assert (
         'title="14 Jul 2021: In progress (Green). Data fields agreed with the Athena team."' in r1
     )
-    assert '<span aria-hidden="true">IP<span class="cjb-rag"' in r1
-    assert ">G</span></span>" in r1
+    green = f'<span class="cjb-rag cjb-r{vocab.RAGS.index("Green")}">G</span>'
+    assert f'<span aria-hidden="true">IP{green}</span>' in r1
+    assert f'<td class="cjb-s{vocab.STATUSES.index("In progress")}" title="14 Jul 2021' in r1
     assert '<span class="cjb-hidden">In progress (Green)</span>' in r1
     assert 'title="13 Oct 2021: Complete. Recording live since 1 Sep 2021."' in r1
     # After Complete nothing was due: a blank cell, not the dashed gap.

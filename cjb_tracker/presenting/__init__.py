@@ -14,6 +14,7 @@ package defines none.
 from __future__ import annotations
 
 from cjb_tracker.presenting.decisions import (
+    chosen_index,
     decision_message,
     proposal_of,
     proposals_table,
@@ -44,6 +45,20 @@ from cjb_tracker.presenting.paging import (
     page_caption,
     total_rows,
     without_counts,
+)
+from cjb_tracker.presenting.present import (
+    AGENDA_SECTIONS,
+    JUMP_LIST_LIMIT,
+    MEASURES_QUERY,
+    Fact,
+    agenda_labels,
+    agenda_position,
+    meeting_choices,
+    position_text,
+    presenting_meeting,
+    screen_facts,
+    update_meta,
+    written,
 )
 from cjb_tracker.presenting.progress import (
     STALLED_MEETINGS,
@@ -92,11 +107,15 @@ from cjb_tracker.presenting.upload import (
 )
 
 __all__ = [
+    "AGENDA_SECTIONS",
     "CHANGE_KINDS",
+    "Fact",
     "Filters",
     "GROUPINGS",
     "HEADLINES",
+    "JUMP_LIST_LIMIT",
     "LONDON",
+    "MEASURES_QUERY",
     "NOT_SET",
     "PAGE_ROWS",
     "PREVIEW_COLUMNS",
@@ -105,8 +124,11 @@ __all__ = [
     "STALLED_NAMED",
     "STATUS_SHORT",
     "UPDATE_CARDS",
+    "agenda_labels",
+    "agenda_position",
     "changes_by_kind",
     "choices",
+    "chosen_index",
     "commit_message",
     "decision_message",
     "default_meeting",
@@ -119,11 +141,14 @@ __all__ = [
     "grid_recommendations",
     "headline_metrics",
     "london_today",
+    "meeting_choices",
     "meeting_label",
     "meeting_labels",
     "overdue_groups_table",
     "owed_by_lead",
     "page_caption",
+    "position_text",
+    "presenting_meeting",
     "previous_meeting_text",
     "problems_table",
     "progress_table",
@@ -133,6 +158,7 @@ __all__ = [
     "recommendation_choices",
     "recommendation_labels",
     "recommendation_table",
+    "screen_facts",
     "slug",
     "stalled_summary",
     "state",
@@ -146,9 +172,11 @@ __all__ = [
     "undo_choices",
     "undo_message",
     "update_heading",
+    "update_meta",
     "update_sections",
     "upload_preview",
     "verdict_label",
     "with_detail_links",
     "without_counts",
+    "written",
 ]

@@ -17,6 +17,11 @@ def proposal_of(proposed: pd.DataFrame, rec_id: str) -> pd.Series:
     return proposed.loc[proposed["rec_id"] == rec_id].iloc[0]
 
 
+def chosen_index(options: list[str], wanted: str | None) -> int:
+    """Where a picker starts: at the option a link asked for, else at the first."""
+    return options.index(wanted) if wanted in options else 0
+
+
 def verdict_label(accepted: bool) -> str:
     """How the decision form offers the Board's two possible decisions."""
     if accepted:

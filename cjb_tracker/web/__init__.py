@@ -8,6 +8,7 @@
   button's click;
 - paging.py and widgets.py: the tables, pagers, charts and cards the pages draw; grids.py:
   the tables drawn as HTML so that no text is cut off, and the Overview's progress grid;
+- present.py: presenting mode's controls, keys and screen;
 - downloads.py: a slow file made when asked for, and each export audited;
 - reminders.py: the chair's Reminders page (preview, Send now, leads' addresses).
 
@@ -64,6 +65,13 @@ from cjb_tracker.web.paging import (
     page_offset,
     paged_query,
     pager,
+)
+from cjb_tracker.web.present import (
+    optional_query,
+    present_controls,
+    present_screen,
+    presented_position,
+    room_style,
 )
 from cjb_tracker.web.reminders import (
     address_outcome,
@@ -126,11 +134,15 @@ __all__ = [
     "link_column",
     "meeting_calendar",
     "meeting_changes",
+    "optional_query",
     "owed_by_lead",
     "page_offset",
     "paged_query",
     "pager",
     "pages",
+    "present_controls",
+    "present_screen",
+    "presented_position",
     "progress_grid",
     "query",
     "record_decision",
@@ -141,6 +153,7 @@ __all__ = [
     "reminder_settings",
     "require_dashboard",
     "require_permission",
+    "room_style",
     "run_framed",
     "save_lead_addresses",
     "say",

@@ -33,10 +33,12 @@ CHROMIUM_ARGS = [
 ]
 # The sidebar's links for each role (cjb_tracker.web.PAGES), in order.
 NAVIGATION = {
-    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Accessibility"],
-    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Upload", "Accessibility"],
+    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
+               "Accessibility"],
+    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
+             "Accessibility"],
     "chair": [
-        "Overview", "Recommendations", "Meetings", "Overdue", "Upload",
+        "Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
         "Closure decisions", "Audit trail", "Reminders", "Accessibility",
     ],
 }  # fmt: skip

@@ -245,3 +245,30 @@ def test_the_meetings_page_and_its_html_pack_keep_hostile_text_as_text(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "<script>window.__pwned=1</script>" in " ".join(printed.split())
+
+
+def test_the_progress_grid_and_presenting_mode_keep_hostile_text_as_text(
+    hostile_server: str, watched: tuple[Any, Watch]
+) -> None:
+    tab, watch = watched
+    visit(tab, hostile_server, "")
+    tab.locator(".cjb-grid-wrap").wait_for()
+    r4 = tab.locator(".cjb-grid-wrap tr", has=tab.locator("a", has_text="RAPE1-R4"))
+    hover = r4.locator("td").last.get_attribute("title")  # the narrative shown on hover
+    # (An invisible word joiner in '</' keeps it past Streamlit's sanitiser: markup.attribute.)
+    assert hover.replace("\u2060", "") == f"12 Jan 2022: In progress (Amber). {SCRIPT} {IMAGE}"
+    watch.assert_quiet(tab)
+
+    visit(tab, hostile_server, f"present?meeting={MEETING}&rec=RAPE1-R4")
+    tab.locator(".cjb-present h1").wait_for()
+    shown = tab.locator(".st-key-presenting").inner_text()
+    for text in (f"{SCRIPT} {IMAGE}", f"{MARKDOWN_LINK} {MARKDOWN_IMAGE}", ANCHOR, NAME):
+        assert text in shown
+    visit(tab, hostile_server, f"present?meeting={MEETING}&rec=RAPE1-R2")
+    tab.locator(".cjb-present h1", has_text="RAPE1-R2").wait_for()
+    shown = tab.locator(".st-key-presenting").inner_text()
+    for text in (FORMULA, FRAME, "@SUM(1+1) -2+3"):
+        assert text in shown
+    screenshot(tab, "hostile-present")
+    tab.wait_for_timeout(1_500)
+    watch.assert_quiet(tab)
