@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from cjb_tracker import charts, presenting, vocab
-from cjb_tracker.presenting.progress import STATUS_SHORT, grid_meetings, grid_recommendations, state
+from cjb_tracker.presenting.progress import (
+    STATUS_SHORT,
+    Cell,
+    grid_meetings,
+    grid_recommendations,
+    state,
+)
 
 if TYPE_CHECKING:
     from cjb_tracker.presenting.present import Fact
@@ -73,20 +79,22 @@ def text_table(
     """A read-only table in which every cell shows all its text, wrapped: dates as
     '13 Sep 2021', counts as '1,234', a missing value as '—'. With `links`, each
     recommendation id links to its detail (in a new tab), as web.table's link column does;
-    a 'link' column (presenting.with_detail_links) is not shown."""
+    a 'link' column (presenting.with_detail_links) is not shown. (Drawn on every run of its
+    page, from plain lists: a page of 100 rows costs a few milliseconds.)"""
     shown = frame.drop(columns=[c for c in ("link",) if c in frame.columns])
+    names = [str(c) for c in shown.columns]
+    columns = [shown[c].tolist() for c in shown.columns]
     date_columns = set(dates)
-    kinds = {str(c): _column_kind(shown[c], str(c) in date_columns) for c in shown.columns}
-    head = "".join(f'<th scope="col">{esc(str(c).replace("_", " "))}</th>' for c in shown.columns)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            _text_cell(column, value, kinds[str(column)], links)
-            for column, value in zip(shown.columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
-    )
+    kinds = [
+        _column_kind(name, shown[name], values, name in date_columns)
+        for name, values in zip(names, columns, strict=True)
+    ]
+    cells = [
+        [_text_cell(name, value, kind, links) for value in values]
+        for name, values, kind in zip(names, columns, kinds, strict=True)
+    ]
+    head = "".join(f'<th scope="col">{esc(name.replace("_", " "))}</th>' for name in names)
+    body = "".join(f"<tr>{''.join(row)}</tr>" for row in zip(*cells, strict=True))
     return (
         f'{TABLE_STYLE}<div class="cjb-wrap" role="region" aria-label="{esc(caption)}" '
         f'tabindex="0"><table class="cjb"><caption class="cjb-hidden">{esc(caption)}</caption>'
@@ -94,40 +102,41 @@ def text_table(
     )
 
 
-def _column_kind(column: pd.Series, is_date: bool) -> str:
-    if str(column.name).endswith("_id"):
+def _column_kind(name: str, column: pd.Series, values: list[Any], is_date: bool) -> str:
+    if name.endswith("_id"):
         return "id"
     if is_date or pd.api.types.is_datetime64_any_dtype(column):
         return "date"
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return "num"
-    lengths = column.dropna().astype(str).str.len()
-    return "long" if len(lengths) and int(lengths.max()) > LONG_TEXT else "text"
+    longest = max((len(v) for v in values if isinstance(v, str)), default=0)
+    return "long" if longest > LONG_TEXT else "text"
 
 
-def _text_cell(column: Any, value: Any, kind: str, links: bool) -> str:
-    text = _shown_value(column, value, kind)
-    if links and column == "rec_id" and isinstance(value, str):
+def _text_cell(name: str, value: Any, kind: str, links: bool) -> str:
+    if links and name == "rec_id" and isinstance(value, str):
         href = esc(presenting.detail_link(value))
-        text = (
-            f'<a href="{href}" target="_blank">{esc(value)}'
-            '<span class="cjb-hidden"> (opens in a new tab)</span></a>'
+        return (
+            f'<td class="{kind}"><a href="{href}" target="_blank">{esc(value)}'
+            '<span class="cjb-hidden"> (opens in a new tab)</span></a></td>'
         )
-    else:
-        text = esc(text)
-    return f'<td class="{kind}">{text}</td>'
+    return f'<td class="{kind}">{esc(_shown_value(name, value, kind))}</td>'
 
 
-def _shown_value(column: Any, value: Any, kind: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+def _shown_value(name: str, value: Any, kind: str) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return PLACEHOLDER
-    if kind == "date" or isinstance(value, dt.date | pd.Timestamp):
+    if kind == "date" or isinstance(value, dt.date):  # (a pandas Timestamp is a date too)
         return presenting.uk_date(value)
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, int | np.integer | float | np.floating) and float(value).is_integer():
         whole = int(value)
-        return str(whole) if str(column).endswith(("_id", "row")) else f"{whole:,}"
+        return str(whole) if name.endswith(("_id", "row")) else f"{whole:,}"
+    if pd.isna(value):
+        return PLACEHOLDER
     return str(value)
 
 
@@ -208,7 +217,7 @@ def progress_grid(grid: pd.DataFrame) -> str:
     narrative; each row's id opens the recommendation (progress_grid.sql)."""
     meetings = grid_meetings(grid)
     rows = grid_recommendations(grid)
-    cells = {(row.rec_id, row.meeting_id): row for row in grid.itertuples(index=False)}
+    cells = presenting.grid_cells(grid)
     head = '<th scope="col" class="rec">Recommendation</th>' + "".join(
         f'<th scope="col" class="meeting" title="{attribute(_meeting_name(m))}">'
         f"{esc(_day_month(m.held_on))}<br>{m.held_on.year}</th>"
@@ -260,10 +269,10 @@ def _rec_link(rec_id: str, title: Any) -> str:
     )
 
 
-def _grid_cell(cell: Any, held_on: pd.Timestamp, when: str) -> str:
-    if cell is not None and bool(cell.reported):
+def _grid_cell(cell: Cell | None, held_on: pd.Timestamp, when: str) -> str:
+    if cell is not None and cell.reported and cell.status is not None:
         words = state(cell.status, cell.rag)
-        narrative = cell.narrative if isinstance(cell.narrative, str) else "No narrative given."
+        narrative = cell.narrative or "No narrative given."
         short = STATUS_SHORT.get(cell.status, cell.status)
         return (
             f'<td class="{_STATUS_CLASS.get(cell.status, "")}" '

@@ -198,6 +198,20 @@ def test_next_previous_and_the_jump_list_move_between_screens(demo_db: Path) -> 
     assert at.selectbox(key="present_jump").value == "RAPE1-R11"
 
 
+def test_a_long_agenda_is_jumped_through_by_number(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenting, "JUMP_LIST_LIMIT", 3)  # six screens: too many to list
+    at = present()
+    assert not [s for s in at.selectbox if s.key == "present_jump"]
+    box = at.number_input(key="present_jump_number")
+    assert (box.label, box.value) == ("Go to (1 to 6)", 1)
+    box.set_value(5).run()
+    assert (where(at), heading(at).split(":")[0]) == ("5 of 6", "RAPE1-R4")
+    at.button(key="present_next").click().run()
+    assert at.number_input(key="present_jump_number").value == 6
+
+
 def test_a_shared_link_opens_its_screen(demo_db: Path) -> None:
     at = present(rec="RAPE1-R12")
     assert (where(at), heading(at).split(":")[0]) == ("6 of 6", "RAPE1-R12")

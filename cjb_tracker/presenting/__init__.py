@@ -64,7 +64,9 @@ from cjb_tracker.presenting.progress import (
     STALLED_MEETINGS,
     STALLED_NAMED,
     STATUS_SHORT,
+    Cell,
     empty_cell,
+    grid_cells,
     grid_meetings,
     grid_recommendations,
     progress_table,
@@ -108,6 +110,7 @@ from cjb_tracker.presenting.upload import (
 
 __all__ = [
     "AGENDA_SECTIONS",
+    "Cell",
     "CHANGE_KINDS",
     "Fact",
     "Filters",
@@ -136,6 +139,7 @@ __all__ = [
     "detail_link",
     "due_history_table",
     "empty_cell",
+    "grid_cells",
     "escape_markdown",
     "grid_meetings",
     "grid_recommendations",

@@ -4,7 +4,7 @@ recommendations that stalled (stalled_recommendations.sql)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -36,20 +36,45 @@ def state(status: Any, rag: Any) -> str:
     return f"{status} ({rag})" if isinstance(rag, str) and rag else status
 
 
-def empty_cell(cell: Any, held_on: Any) -> tuple[str, str]:
+class Cell(NamedTuple):
+    """One recommendation at one meeting (a progress_grid.sql row)."""
+
+    status: str | None
+    rag: str | None
+    reported: bool
+    narrative: str | None
+    published_on: Any
+
+
+def grid_cells(grid: pd.DataFrame) -> dict[tuple[str, str], Cell]:
+    """The grid's cells by (rec_id, meeting_id). (From plain lists: iterating rows of pandas'
+    Arrow-backed strings takes ten times as long, on the first run of every page of it.)"""
+    columns = [grid[c].tolist() for c in ("rec_id", "meeting_id", *Cell._fields)]
+    return {
+        (rec, meeting): Cell(
+            status if isinstance(status, str) else None,
+            rag if isinstance(rag, str) else None,
+            bool(reported) if reported is not None and not pd.isna(reported) else False,
+            narrative if isinstance(narrative, str) else None,
+            published,
+        )
+        for rec, meeting, status, rag, reported, narrative, published in zip(*columns, strict=True)
+    }
+
+
+def empty_cell(cell: Cell | None, held_on: Any) -> tuple[str, str]:
     """What an empty cell of the grid (no update at that meeting) means, and how it reads:
     ('gap', ...) where an update could have been given and was not; ('none', ...) before
     the report was published or once the recommendation was closed, when none was due.
     `cell` is its progress_grid.sql row (None: no row at all)."""
-    status = cell.status if cell is not None and isinstance(cell.status, str) else None
-    if status in vocab.CLOSED_STATUSES:
-        return "none", f"no update; {status} already"
-    published = cell.published_on if cell is not None else None
-    if status is None and not pd.isna(published) and published > pd.Timestamp(held_on):
-        return "none", "not yet published"
-    if status is None:
+    if cell is None or cell.status is None:
+        published = cell.published_on if cell is not None else None
+        if not pd.isna(published) and published > pd.Timestamp(held_on):
+            return "none", "not yet published"
         return "gap", "no update; not reported on yet"
-    return "gap", f"no update; {state(status, cell.rag)} as last reported"
+    if cell.status in vocab.CLOSED_STATUSES:
+        return "none", f"no update; {cell.status} already"
+    return "gap", f"no update; {state(cell.status, cell.rag)} as last reported"
 
 
 def grid_meetings(grid: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +104,7 @@ def progress_table(grid: pd.DataFrame) -> pd.DataFrame:
     the pager."""
     rows = grid_recommendations(grid)
     table = rows[["report_code", "rec_id", "title"]].rename(columns={"report_code": "report"})
-    cells = {(cell.rec_id, cell.meeting_id): cell for cell in grid.itertuples(index=False)}
+    cells = grid_cells(grid)
     for meeting in grid_meetings(grid).itertuples(index=False):
         table[uk_date(meeting.held_on)] = [
             _table_cell(cells.get((rec, meeting.meeting_id)), meeting.held_on)
@@ -89,8 +114,8 @@ def progress_table(grid: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _table_cell(cell: Any, held_on: Any) -> str | None:
-    if cell is not None and bool(cell.reported):
+def _table_cell(cell: Cell | None, held_on: Any) -> str | None:
+    if cell is not None and cell.reported:
         return state(cell.status, cell.rag)
     return None if empty_cell(cell, held_on)[0] == "gap" else ""
 

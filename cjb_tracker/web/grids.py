@@ -9,7 +9,7 @@ import streamlit as st
 
 from cjb_tracker import markup, presenting
 from cjb_tracker.web.data import drawn, query
-from cjb_tracker.web.paging import page_offset, paged_query, pager
+from cjb_tracker.web.paging import drawing_of, page_offset, paged_query, pager
 from cjb_tracker.web.widgets import table
 
 PROGRESS_KEY = "progress_grid"
@@ -34,7 +34,15 @@ def text_table(
             st.text("None.")
             return
         shown = presenting.without_counts(frame)
-        st.html(markup.text_table(shown, caption, dates=dates, links=links))
+        drawing = drawing_of(key)
+
+        def make(rows: pd.DataFrame) -> str:
+            return markup.text_table(rows, caption, dates=dates, links=links)
+
+        if drawing is None:
+            st.html(make(shown))
+        else:  # one page of a cached query result: made once, shared until the data changes
+            st.html(drawn(make, f"text_table {key} {caption} {dates} {links}", drawing, shown))
         if paged:
             pager(key, len(shown), presenting.total_rows(frame), narrowed_by=narrowed_by)
 

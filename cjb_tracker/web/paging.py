@@ -41,8 +41,22 @@ def paged_query(name: str, key: str, *, fresh: bool = False, **params: Any) -> p
     frame = read(name, **params, limit=presenting.PAGE_ROWS, offset=offset)
     if frame.empty and offset:
         st.session_state[_offset_key(key)] = 0
+        offset = 0
         frame = read(name, **params, limit=presenting.PAGE_ROWS, offset=0)
+    _remember_drawing(key, None if fresh else f"{name} {sorted(params.items())!r} from {offset}")
     return frame
+
+
+def _remember_drawing(key: str, drawing: str | None) -> None:
+    st.session_state[f"{key}_drawing"] = drawing
+
+
+def drawing_of(key: str) -> str | None:
+    """Which cached query result the table `key` shows this run (its query, parameters and
+    page), so what is drawn of it can be made once and shared (data.drawn); None when it
+    was read afresh or not by paged_query."""
+    found = st.session_state.get(f"{key}_drawing")
+    return found if isinstance(found, str) else None
 
 
 def _turn_page(key: str, offset: int) -> None:
@@ -97,6 +111,8 @@ def meeting_changes(meeting_id: str, selection: dict[str, Any]) -> pd.DataFrame:
             st.session_state[_offset_key(keys[i])] = 0
             offsets[i] = 0
         changes = query("meeting_changes", **params, offsets=offsets)
+    for kind, key in zip(presenting.CHANGE_KINDS, keys, strict=True):
+        _remember_drawing(key, f"meeting_changes {kind} {sorted(params.items())!r} {offsets}")
     return changes
 
 

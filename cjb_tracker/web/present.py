@@ -79,12 +79,16 @@ def _go(meeting_id: str, rec_id: str) -> None:
     st.session_state.setdefault(_PLACE, {})[meeting_id] = rec_id
 
 
-def _jumped(meeting_id: str, agenda_ids: list[str]) -> None:
+def _jumped(meeting_id: str) -> None:
     chosen = st.session_state.get(_JUMP)
-    if chosen is None and st.session_state.get(_JUMP_NUMBER):
-        chosen = agenda_ids[int(st.session_state[_JUMP_NUMBER]) - 1]
-    if chosen in agenda_ids:
+    if chosen is not None:
         _go(meeting_id, str(chosen))
+
+
+def _jumped_to_number(meeting_id: str, agenda_ids: list[str]) -> None:
+    number = st.session_state.get(_JUMP_NUMBER)
+    if number is not None and 1 <= int(number) <= len(agenda_ids):
+        _go(meeting_id, agenda_ids[int(number) - 1])
 
 
 def present_controls(meeting_id: str, agenda: pd.DataFrame, position: int) -> None:
@@ -119,7 +123,7 @@ def present_controls(meeting_id: str, agenda: pd.DataFrame, position: int) -> No
             key=_JUMP,
             format_func=labels.__getitem__,
             on_change=_jumped,
-            args=(meeting_id, ids),
+            args=(meeting_id,),
             label_visibility="collapsed",
         )
     else:
@@ -129,7 +133,7 @@ def present_controls(meeting_id: str, agenda: pd.DataFrame, position: int) -> No
             min_value=1,
             max_value=len(ids),
             key=_JUMP_NUMBER,
-            on_change=_jumped,
+            on_change=_jumped_to_number,
             args=(meeting_id, ids),
         )
 
