@@ -273,21 +273,10 @@ def dashboard_db(
     return path
 
 
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database `cjb-tracker init --demo` makes (with its demo accounts), built once."""
-    path = tmp_path_factory.mktemp("demo-template") / "tracker.duckdb"
-    con = store.connect(path)
-    seed.init_database(con, demo=True)
-    con.close()
-    return path
-
-
 @pytest.fixture
-def demo_db(_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo database, named in $CJB_TRACKER_DB for the dashboard to open; its
-    accounts are demo-chair, demo-lead and demo-member."""
-    path = tmp_path / "tracker.duckdb"
-    shutil.copyfile(_demo_template, path)
+def demo_dashboard_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo database (demo_template), named in $CJB_TRACKER_DB for the
+    dashboard to open; its accounts are demo-chair, demo-lead and demo-member."""
+    path = copy_of(demo_template, tmp_path)
     monkeypatch.setenv("CJB_TRACKER_DB", str(path))
     return path

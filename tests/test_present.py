@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from cjb_tracker import auth, ingest, presenting, store
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
-PRESENT, DECISIONS = "pages/8_present.py", "pages/6_decisions.py"
+PRESENT, DECISIONS = "pages/11_present.py", "pages/6_decisions.py"
 JANUARY_2027 = "CJB:2027-01-13"
 # Closure proposed for decision; newly overdue (due 31 Dec 2026); overdue already.
 JANUARY_AGENDA = [
@@ -106,8 +106,10 @@ def test_presenting_opens_on_the_meeting_about_to_be_held(
     }
 
 
-def test_the_january_2027_agenda_takes_the_closure_then_the_overdue(demo_db: Path) -> None:
-    con = store.connect(demo_db)
+def test_the_january_2027_agenda_takes_the_closure_then_the_overdue(
+    demo_dashboard_db: Path,
+) -> None:
+    con = store.connect(demo_dashboard_db)
     try:
         assert agenda(con, JANUARY_2027) == JANUARY_AGENDA
     finally:
@@ -133,7 +135,9 @@ def test_the_agenda_takes_closures_then_changes_then_overdue_then_the_rest(
 # --- The screens ------------------------------------------------------------------------
 
 
-def test_a_screen_states_where_the_recommendation_stands_at_the_meeting(demo_db: Path) -> None:
+def test_a_screen_states_where_the_recommendation_stands_at_the_meeting(
+    demo_dashboard_db: Path,
+) -> None:
     at = present()
     assert where(at) == "1 of 6"
     shown = screen(at)
@@ -172,7 +176,7 @@ def test_a_screen_states_where_the_recommendation_stands_at_the_meeting(demo_db:
     assert link.proto.page.endswith("decisions")
 
 
-def test_next_previous_and_the_jump_list_move_between_screens(demo_db: Path) -> None:
+def test_next_previous_and_the_jump_list_move_between_screens(demo_dashboard_db: Path) -> None:
     at = present()
     assert at.button(key="present_previous").disabled
     seen = [heading(at).split(":")[0]]
@@ -199,7 +203,7 @@ def test_next_previous_and_the_jump_list_move_between_screens(demo_db: Path) -> 
 
 
 def test_a_long_agenda_is_jumped_through_by_number(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dashboard_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(presenting, "JUMP_LIST_LIMIT", 3)  # six screens: too many to list
     at = present()
@@ -212,14 +216,14 @@ def test_a_long_agenda_is_jumped_through_by_number(
     assert at.number_input(key="present_jump_number").value == 6
 
 
-def test_a_shared_link_opens_its_screen(demo_db: Path) -> None:
+def test_a_shared_link_opens_its_screen(demo_dashboard_db: Path) -> None:
     at = present(rec="RAPE1-R12")
     assert (where(at), heading(at).split(":")[0]) == ("6 of 6", "RAPE1-R12")
     off_the_agenda = present(rec="RAPE1-R1")  # complete long ago: the agenda's start
     assert where(off_the_agenda) == "1 of 6"
 
 
-def test_a_member_presents_and_is_told_who_records_the_decision(demo_db: Path) -> None:
+def test_a_member_presents_and_is_told_who_records_the_decision(demo_dashboard_db: Path) -> None:
     at = present("demo-member")
     assert heading(at).startswith("RAPE1-R6:")
     assert not decision_links(at)
@@ -228,14 +232,14 @@ def test_a_member_presents_and_is_told_who_records_the_decision(demo_db: Path) -
     ]
 
 
-def test_presenting_writes_nothing(demo_db: Path) -> None:
-    before = demo_counts(demo_db)
+def test_presenting_writes_nothing(demo_dashboard_db: Path) -> None:
+    before = demo_counts(demo_dashboard_db)
     at = present("demo-member")
     for _ in range(len(JANUARY_AGENDA) - 1):
         at.button(key="present_next").click().run()
     at.selectbox(key="present_jump").set_value("RAPE1-R6").run()
     assert not at.exception
-    assert demo_counts(demo_db) == before
+    assert demo_counts(demo_dashboard_db) == before
 
 
 # --- The outcome measures a recommendation is linked to (issue 18) ---------------------------
@@ -247,7 +251,7 @@ where $rec_id = 'RAPE1-R6'
 
 
 def test_a_screen_shows_the_measures_once_the_query_for_them_exists(
-    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dashboard_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queries = tmp_path / "queries"
     shutil.copytree(store.QUERIES, queries)
