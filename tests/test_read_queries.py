@@ -465,3 +465,125 @@ def test_undo_blockers_are_the_later_batches_using_what_only_this_batch_added(
     assert rows(fixture_db, "undo_blockers", batch_id=october) == []  # nothing uses its rows
     ingest.undo_batch(fixture_db, october, "chair")
     assert rows(fixture_db, "undo_blockers", batch_id=meetings_batch) == [(july,)]
+
+
+# --- The Overview's progress grid and presenting mode (issue 17) -------------------------
+
+LATER_MEETINGS = (
+    b"body,date,title\nCJB,13/04/2022,Board meeting April 2022\n"
+    b"CJB,13/07/2022,Board meeting July 2022\n"
+)
+
+
+def test_progress_grid_is_the_status_at_each_meeting_a_page_of_recommendations(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    grid = {**ALL, "as_at": TODAY, **EVERY_ROW}
+    found = rows(
+        fixture_db, "progress_grid", "rec_id", "meeting_id", "status", "rag", "reported", **grid
+    )
+    assert len(found) == 13 * 3  # every recommendation at each of CJB's three meetings
+    assert found[:12] == [
+        ("RAPE1-R1", "CJB:2021-07-14", "In progress", "Green", True),
+        ("RAPE1-R1", "CJB:2021-10-13", "Complete", None, True),
+        ("RAPE1-R1", "CJB:2022-01-12", "Complete", None, False),
+        # Reported once, then no update: where it stood, not reported there.
+        ("RAPE1-R2", "CJB:2021-07-14", "Not started", "Amber", True),
+        ("RAPE1-R2", "CJB:2021-10-13", "Not started", "Amber", False),
+        ("RAPE1-R2", "CJB:2022-01-12", "Not started", "Amber", False),
+        # Never reported on: no status at all (a gap, not "Not started").
+        ("RAPE1-R3", "CJB:2021-07-14", None, None, False),
+        ("RAPE1-R3", "CJB:2021-10-13", None, None, False),
+        ("RAPE1-R3", "CJB:2022-01-12", None, None, False),
+        ("RAPE1-R4", "CJB:2021-07-14", "In progress", "Amber", True),
+        ("RAPE1-R4", "CJB:2021-10-13", "Awaiting national action", "Red", True),
+        ("RAPE1-R4", "CJB:2022-01-12", "Awaiting national action", "Red", False),
+    ]
+    patel = rows(fixture_db, "progress_grid", "rec_id", **{**grid, "lead": "DS Patel"})
+    assert sorted(set(patel)) == [("RAPE1-R1",), ("RAPE1-R3",)]
+    page = store.run_query(fixture_db, "progress_grid", **{**grid, "limit": 2, "offset": 1})
+    assert sorted(set(page["rec_id"])) == ["RAPE1-R2", "RAPE1-R3"]
+    assert set(page["total_rows"]) == {13}
+    before_october = rows(
+        fixture_db, "progress_grid", "meeting_id", **{**grid, "as_at": dt.date(2021, 10, 1)}
+    )
+    assert set(before_october) == {("CJB:2021-07-14",)}
+
+
+def test_stalled_recommendations_have_kept_their_status_over_four_meetings(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    params = {**ALL, "as_at": dt.date(2022, 8, 1), "limit": 2}
+    # Three meetings held: too few to call anything stalled; the counts still come back.
+    three = rows(
+        fixture_db, "stalled_recommendations", "rec_id", "stalled_total", "open_total",
+        "meetings", **{**params, "as_at": TODAY},
+    )  # fmt: skip
+    assert three == [(None, 0, 12, 3)]
+    assert ingest.import_file(fixture_db, "meetings", "m.csv", LATER_MEETINGS).status == (
+        "committed"
+    )
+    found = rows(
+        fixture_db, "stalled_recommendations", "rec_id", "status", "since", "stalled_total",
+        "open_total", "first_on", "latest_on", "meetings", **params,
+    )  # fmt: skip
+    # Over Oct 2021 to Jul 2022 no open recommendation moved; the first two are named.
+    assert found == [
+        ("RAPE1-R2", "Not started", d("2021-07-14"), 12, 12, d("2021-10-13"), d("2022-07-13"), 4),
+        ("RAPE1-R3", "Not started", None, 12, 12, d("2021-10-13"), d("2022-07-13"), 4),
+    ]
+    by_lead = rows(
+        fixture_db, "stalled_recommendations", "rec_id", **{**params, "lead": "DS Patel"}
+    )
+    assert by_lead == [("RAPE1-R3",)]  # R1 is closed
+
+
+def test_meeting_agenda_takes_closures_then_changes_newly_overdue_overdue_and_the_rest(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    october = rows(fixture_db, "meeting_agenda", "rec_id", "section", meeting_id="CJB:2021-10-13")
+    assert october[:3] == [("RAPE1-R1", 2), ("RAPE1-R4", 2), ("RAPE1-R2", 5)]  # changed first
+    assert len(october) == 13
+    closing = b"recommendation_id,meeting_date,status,rag,update,evidence\nRAPE1-R4,12/01/2022,Closure proposed,Green,Done,Audit\n"  # noqa: E501
+    assert ingest.import_file(fixture_db, "updates", "c.csv", closing).status == "committed"
+    january = rows(
+        fixture_db, "meeting_agenda", "rec_id", "section", "status_before", "status_now",
+        meeting_id="CJB:2022-01-12",
+    )  # fmt: skip
+    assert january[0] == ("RAPE1-R4", 1, "Awaiting national action", "Closure proposed")
+    assert len(january) == 12  # R1 closed in October: not on the agenda
+    assert ingest.import_file(fixture_db, "meetings", "m.csv", LATER_MEETINGS).status == (
+        "committed"
+    )
+    # R4's closure is still undecided: first. R3 fell due on 30 Jun 2022: newly overdue; R2
+    # on 31 Mar 2022: overdue already at April's meeting.
+    july = rows(fixture_db, "meeting_agenda", "rec_id", "section", meeting_id="CJB:2022-07-13")
+    assert july[:4] == [("RAPE1-R4", 1), ("RAPE1-R3", 3), ("RAPE1-R2", 4), ("RAPE1-R5", 5)]
+
+
+def test_presented_recommendation_is_as_at_the_meeting(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    columns = (
+        "rec_id", "status", "rag", "due", "original_due", "revisions", "overdue",
+        "days_overdue", "lead", "last_update_meeting_id", "narrative", "next_steps",
+    )  # fmt: skip
+    october = rows(
+        fixture_db, "presented_recommendation", *columns,
+        rec_id="RAPE1-R4", meeting_id="CJB:2021-10-13",
+    )  # fmt: skip
+    assert october == [
+        ("RAPE1-R4", "Awaiting national action", "Red", d("2022-03-31"), d("2021-12-31"), 1,
+         False, 0, "CPS RASSO Lead", "CJB:2021-10-13",
+         "Waiting for the national framework.",
+         "Adopt the framework when published."),
+    ]  # fmt: skip
+    assert ingest.import_file(fixture_db, "meetings", "m.csv", LATER_MEETINGS).status == (
+        "committed"
+    )
+    # No update at July 2022: the latest one shown, and overdue as at that meeting.
+    july = rows(
+        fixture_db, "presented_recommendation", "status", "overdue", "days_overdue",
+        "last_update_meeting_id", rec_id="RAPE1-R2", meeting_id="CJB:2022-07-13",
+    )  # fmt: skip
+    assert july == [("Not started", True, 104, "CJB:2021-07-14")]
