@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browserkit import ARTIFACTS, running_dashboard, settle
+from helpers import copy_of
 
-from cjb_tracker import seed, store
+from browser.browserkit import ARTIFACTS, running_dashboard, settle
+from cjb_tracker import seed
 
 AXE = Axe()
 JANUARY_2027 = "present?meeting=CJB:2027-01-13"
@@ -71,13 +73,23 @@ SMALL_TEXT = """() => {
 }"""
 
 
+# Every box on the screen that holds text (a fact's label or value, a paragraph, a heading, a
+# table cell, a button, the jump list's chosen entry) whose text is wider than the box:
+# scrollWidth > clientWidth, whatever its overflow style says.
+OVERFLOWING = """(root) => [...document.querySelectorAll(root)]
+  .filter(e => (e.innerText || '').trim() && e.clientWidth > 0
+               && e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.tagName} ${e.scrollWidth} > ${e.clientWidth}: ${e.innerText.slice(0, 40)}`)"""
+PRESENTING_BOXES = ", ".join(
+    f".st-key-presenting {box}"
+    for box in ("dt", "dd", "p", "h1", "h2", "td", "th", "button", "[data-baseweb=select] div")
+)
+
+
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("present") / "tracker.duckdb"
-    con = store.connect(db)
-    seed.init_database(con, demo=True)
-    con.close()
-    with running_dashboard(db) as url:
+def demo_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A dashboard on a copy of the demo database (`cjb-tracker init --demo`)."""
+    with running_dashboard(copy_of(demo_template, tmp_path_factory.mktemp("present"))) as url:
         yield url
 
 
@@ -178,6 +190,8 @@ def test_every_screen_fits_the_rooms_screen_and_reads_from_the_back(
         assert shown_rec(tab) == rec
         assert tab.evaluate(CUT_OFF, '[data-testid="stApp"] *') == [], rec
         assert tab.evaluate(SMALL_TEXT) == [], rec
+        assert tab.evaluate(OVERFLOWING, PRESENTING_BOXES) == [], rec
+        assert tab.locator(PRESENTING_BOXES).count() > 10
         body = tab.locator(".cjb-present .written").first
         assert float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
         tab.screenshot(path=str(ARTIFACTS / f"present-{size[0]}x{size[1]}-{number}-{rec}.png"))
@@ -214,6 +228,7 @@ def test_the_grid_shows_each_recommendations_progress_and_opens_it(
     assert shown == "CPG"  # the status's label, then the RAG's letter
     assert october.locator(".cjb-hidden").inner_text() == "Closure proposed (Green)"
     assert tab.evaluate(CUT_OFF, ".cjb-grid-wrap *") == []
+    assert tab.evaluate(OVERFLOWING, ".cjb-grid-wrap td, .cjb-grid-wrap th") == []
     assert serious(tab) == []
     # Choosing a row opens the recommendation.
     with tab.context.expect_page() as opened:
