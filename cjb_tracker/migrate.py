@@ -360,7 +360,7 @@ def _across_duckdb_versions(path: Path, by: str, dry_run: bool) -> str | None:
         stale.unlink(missing_ok=True)
     con = store.connect(rebuilt)
     try:
-        found = restore(con, export, by=by)
+        found = restore(con, export, by=by, new_key=False)  # the same server's own export
     except BaseException:
         con.close()
         rebuilt.unlink(missing_ok=True)
@@ -464,13 +464,16 @@ def _upgrade_copy(path: Path, outcome: Outcome, before: Fingerprint, by: str) ->
 _CREATE_TABLE_OR_SEQUENCE = re.compile(r"^CREATE (TABLE|SEQUENCE) ", re.IGNORECASE)
 
 
-def restore(con: duckdb.DuckDBPyConnection, directory: Path, *, by: str) -> int:
+def restore(
+    con: duckdb.DuckDBPyConnection, directory: Path, *, by: str, new_key: bool = True
+) -> int:
     """Load a backup folder (`cjb-tracker backup`, or DuckDB's EXPORT DATABASE of a tracker
     file) into an empty database; a backup of an earlier schema is upgraded in the same
-    transaction. Returns the backup's schema version."""
+    transaction. A restored database gets a new session key (`new_key`), whatever key the
+    folder held. Returns the backup's schema version."""
     found = backup_version(con, directory)
     if found == store.SCHEMA_VERSION:
-        store.restore(con, directory)
+        store.restore(con, directory, new_key=new_key)
         return found
     if found > store.SCHEMA_VERSION:
         raise TrackerError(
@@ -488,6 +491,8 @@ def restore(con: duckdb.DuckDBPyConnection, directory: Path, *, by: str) -> int:
         store.copy_backup_rows(cur, directory)
         apply_steps(cur, todo)
         record_steps(cur, todo, by)
+        if new_key:
+            store.new_session_key(cur)  # an older backup holds the key: never reuse it
         audit.record(
             cur, by, "migrate", str(directory), "success",
             f"restored a backup of schema {found} and upgraded it to {store.SCHEMA_VERSION} "

@@ -25,7 +25,7 @@ QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 # The schema this code reads and writes (schema_version in queries/schema.sql); a database of
 # an earlier one is upgraded by cjb_tracker.migrate (queries/migrations/).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FIRST_RELEASED_SCHEMA = 3  # release 0.1.0's: the oldest a Board may hold, the migrations' baseline
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -179,10 +179,17 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         # The key that signs session cookies (auth.cookie_secret), made now rather than by
         # the first sign-in: thirty people signing in at once would each try to make it.
-        cur.execute(
-            "insert into server_secrets (name, value) values ('session-cookie', ?)",
-            [secrets.token_hex(32)],
-        )
+        new_session_key(cur)
+
+
+def new_session_key(cur: duckdb.DuckDBPyConnection) -> None:
+    """A new key to sign session cookies, in place of any other: every cookie signed before
+    stops signing anyone in (made with a database and by every restore)."""
+    cur.execute("delete from server_secrets where name = 'session-cookie'")
+    cur.execute(
+        "insert into server_secrets (name, value) values ('session-cookie', ?)",
+        [secrets.token_hex(32)],
+    )
 
 
 def _login_name() -> str:
@@ -283,15 +290,30 @@ def begun(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]
 
 
 def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
-    """Write the whole database as Parquet plus its schema (EXPORT DATABASE)."""
+    """Write the whole database as Parquet plus its schema (EXPORT DATABASE), except the
+    server's own secrets and sessions: whoever holds a backup must not be able to sign a
+    session cookie. (They are left out inside a transaction that is rolled back, so the
+    database keeps them; a restore makes a new key.)"""
     if directory.exists() and any(directory.iterdir()):
         raise NotAllowed(f"{directory} is not empty; choose a new folder for the backup.")
     directory.mkdir(parents=True, exist_ok=True)
     con.execute("checkpoint")
-    con.execute(f"export database '{_quoted_path(directory)}' (format parquet)")
+    cur = con.cursor()
+    try:
+        cur.execute("begin")
+        held = {
+            name for (name,) in cur.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        for table in ("server_secrets", "sessions"):  # (a file of an earlier schema may lack one)
+            if table in held:
+                cur.execute(f"delete from {table}")
+        cur.execute(f"export database '{_quoted_path(directory)}' (format parquet)")
+    finally:
+        cur.execute("rollback")
+        cur.close()
 
 
-def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+def restore(con: duckdb.DuckDBPyConnection, directory: Path, *, new_key: bool = True) -> None:
     """Load a backup of this schema version into an empty database: our schema first
     (DuckDB's own export puts macros and views in an order it cannot re-import), then the
     backup's rows and the sequences where they stood. (A backup of an earlier version goes
@@ -308,6 +330,8 @@ def restore(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
         for match in _SEQUENCE.finditer(exported.read_text(encoding="utf-8")):
             cur.execute(f"drop sequence {match.group(1)}")
             cur.execute(match.group(0))
+        if new_key:  # (an older backup holds the key: never reuse it)
+            new_session_key(cur)
         if schema_version(cur) != SCHEMA_VERSION:
             raise TrackerError(
                 f"{directory} is a backup made by another version of the tracker; restore it "

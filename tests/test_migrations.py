@@ -474,11 +474,16 @@ def test_a_backup_of_an_earlier_release_restores_upgraded(
         f"It was a backup of schema {made['schema']}, upgraded to schema {store.SCHEMA_VERSION}."
         in done.stdout
     )
+    assert "everyone must sign in again" in done.stdout
     after = contents(target, columns_of=before["(columns)"])
     for name in before:
-        if name not in ("(columns)", "audit_events", "schema_version", "schema_migrations"):
+        if name not in ("(columns)", "audit_events", "schema_version", "schema_migrations",
+                        "server_secrets"):  # fmt: skip
             assert after[name] == before[name], name
     assert after["audit_events"][: len(before["audit_events"])] == before["audit_events"]
+    # A backup holds no session key: the restored database has a new one.
+    assert len(after["server_secrets"]) == 1
+    assert after["server_secrets"] != before["server_secrets"]
     assert catalog(target) == catalog(_new_database(tmp_path / "new.duckdb"))
 
 
