@@ -1,0 +1,80 @@
+"""Debian's nginx in front of a real dashboard, with the committed proxy rules
+(deploy/cjb-tracker-proxy.conf): no root needed (one process, everything under a temporary
+prefix), on a free local port. Reusable by any test that wants the deployed path."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from browserkit import ROOT, free_port
+
+NGINX = "/usr/sbin/nginx"
+PROXY_RULES = ROOT / "deploy" / "cjb-tracker-proxy.conf"
+
+# The test's nginx.conf: one process as whoever runs the test, files under the prefix, the
+# dashboard (or dashboards) as the `cjb_tracker` upstream, the committed rules included.
+_CONF = """
+daemon off;
+master_process off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    upstream cjb_tracker {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        include {rules};
+    }}
+}}
+"""
+
+
+@contextmanager
+def running_proxy(prefix: Path, *upstreams: str) -> Iterator[str]:
+    """nginx on a free port in front of the dashboards at `upstreams` (their URLs); yields
+    the proxy's URL."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    servers = "\n".join(f"        server {urlsplit(u).netloc};" for u in upstreams)
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        _CONF.format(prefix=prefix, servers=servers, port=port, rules=PROXY_RULES),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
+                               stderr=subprocess.PIPE)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"nginx exited with {process.returncode}: {error}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("nginx did not answer in 15 s")
