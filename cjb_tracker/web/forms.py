@@ -136,6 +136,30 @@ def record_decision(rec_id: str, user: User, form: DecisionForm) -> None:
     state[form.minute] = state[form.reason] = ""
 
 
+@dataclass(frozen=True)
+class ReopenForm:
+    """The keys of the reopening form's widgets: the meeting and the reason."""
+
+    meeting: str = "reopen_meeting"
+    reason: str = "reopen_reason"
+
+
+def record_reopening(rec_id: str, user: User, form: ReopenForm) -> None:
+    """The reopening form's on_click: the Board's decision to reopen a closed recommendation
+    recorded (decisions.reopen: chair only, with the reason), or why not; said once by
+    decision_outcome."""
+    state = st.session_state
+    try:
+        batch_id = decisions.reopen(connection(), user, rec_id, state[form.meeting],
+                                    state[form.reason])  # fmt: skip
+    except TrackerError as refused:
+        state[_DECISION_KEY] = ("error", str(refused))
+        return
+    clear_caches()
+    state[_DECISION_KEY] = ("success", f"{rec_id} is In progress again (batch {batch_id}).")
+    state[form.reason] = ""
+
+
 def decision_outcome() -> Outcome | None:
     """What the last decision form in this session led to, once: ("success", what was
     recorded) or ("error", why nothing was)."""
