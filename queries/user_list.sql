@@ -1,0 +1,23 @@
+-- Every user as the chair's Users page lists them: role, state, what a lead answers for, how
+-- many sessions are live and whether a one-time password waits to be changed.
+select
+    u.username,
+    u.display_name as name,
+    u.role,
+    u.email,
+    case when u.enabled then 'enabled' else 'disabled' end as state,
+    array_to_string(list_concat(u.lead_names, u.rec_ids), '; ') as answers_for,
+    (
+        select count(*)
+        from sessions as s
+        where s.username = u.username
+            and s.ended_at is null
+            and s.last_seen_at > now() - interval 30 minutes
+            and s.started_at > now() - interval 10 hours
+    ) as live_sessions,
+    o.record_id is not null as one_time_password,
+    u.recorded_at as changed_at
+from users as u
+left join one_time_passwords as o
+    using (record_id)
+order by u.username;
