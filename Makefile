@@ -25,7 +25,7 @@ else
 run: $(VENV)
 endif
 	$(PY) -m cjb_tracker migrate --db '$(DB)' --by "make run"
-	CJB_TRACKER_DB='$(DB)' $(PY) -m streamlit run dashboard.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
+	CJB_TRACKER_DB='$(DB)' $(PY) -m streamlit run serve.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
 
 load: $(VENV)
 	$(PY) -m benchmarks.load $(LOAD_ARGS)
@@ -38,8 +38,8 @@ test: $(VENV)
 	$(PY) -m pytest
 
 check: $(VENV)
-	$(PY) -m ruff format --check cjb_tracker pages tests benchmarks deploy dashboard.py
-	$(PY) -m ruff check cjb_tracker pages tests benchmarks deploy dashboard.py
+	$(PY) -m ruff format --check cjb_tracker pages tests benchmarks deploy dashboard.py serve.py
+	$(PY) -m ruff check cjb_tracker pages tests benchmarks deploy dashboard.py serve.py
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 	$(MAKE) test

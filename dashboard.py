@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.logger import get_logger
 
-from cjb_tracker import auth, presenting, seed, web
+from cjb_tracker import auth, presenting, seed, session_routes, session_store, web
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotAllowed, TrackerError
 
@@ -42,88 +42,116 @@ def single_sign_on() -> bool:
 
 
 def signed_in_user() -> User | None:
-    """The user this browser session is signed in as, checked against the database on
-    every run (a disabled account is signed out at once), or None."""
+    """The user this browser session is signed in as, or None. The session is checked
+    against its row in the database on every run (session_store.check): one ended anywhere
+    (signed out, a new password, a disable, a role change, the chair, the idle or 10-hour
+    limit) signs this browser out at once, and a disabled account too."""
     session = st.session_state.get(auth.SESSION_KEY)
-    if session is None and not st.session_state.get("signed_out"):
+    if session is None:
         session = cookie_session()
     if session is None and single_sign_on() and st.user.is_logged_in:
         session = single_sign_on_session()
-    if not isinstance(session, auth.Session):
+    if not isinstance(session, session_store.Session):
         return None
-    if session.expired():
-        end_session("Your session ended after a time without use. Sign in again.")
+    live, why = session_store.check(web.connection(), session.session_id)
+    if live is None:
+        end_session(why or "Your session has ended. Sign in again.")
+        if single_sign_on() and st.user.is_logged_in:
+            st.logout()  # Streamlit's own sign-in cookie goes with ours
         return None
-    user = auth.get_user(web.connection(), session.username)
+    user = auth.get_user(web.connection(), live.username)
     if user is None or not user.enabled:
         end_session("Your account is disabled. Ask the chair or secretariat.")
         return None
-    session.touch()
     return user
 
 
-def cookie_session() -> auth.Session | None:
-    """The session a reload or a new tab carries in its signed cookie."""
-    token = st.context.cookies.get(auth.COOKIE)
-    if not token:
+def client() -> str:
+    """The client's address as Streamlit sees it (behind the proxy, the address the proxy
+    put in X-Forwarded-For: Streamlit believes it from 127.0.0.1 only)."""
+    return session_store.client_name(st.context.ip_address)
+
+
+def cookie_session() -> session_store.Session | None:
+    """The session a reload or a new tab carries in its cookie (set by serve.py, HttpOnly).
+    A cookie whose session has ended says why once."""
+    con = web.connection()
+    key = auth.cookie_secret(con)
+    session_id = session_store.session_id_from_cookie(key, st.context.cookies.get(auth.COOKIE))
+    if session_id is None or st.session_state.get("cookie_refused") == session_id:
         return None
-    session = auth.session_from_token(auth.cookie_secret(web.connection()), token)
-    if session is not None:
-        st.session_state[auth.SESSION_KEY] = session
-    return session
+    live, why = session_store.check(con, session_id)
+    if live is None:
+        st.session_state["cookie_refused"] = session_id  # said once, not on every rerun
+        if why:
+            st.session_state.setdefault(NOTICE_KEY, why)
+        return None
+    st.session_state[auth.SESSION_KEY] = live
+    return live
 
 
-def start_session(user: User) -> None:
-    """Signed in: remember it in this browser session and, by a signed cookie, in the
-    browser (written by write_session_cookie on the next run)."""
-    session = auth.Session(user.username)
+def start_session(user: User, how: str = "password") -> None:
+    """Signed in: a new session on the server, kept in this browser session and, once the
+    page has fetched it from serve.py with a short-lived code, in an HttpOnly cookie."""
+    con = web.connection()
+    session = session_store.start(con, user.username, how, client())
     st.session_state[auth.SESSION_KEY] = session
-    st.session_state.pop("signed_out", None)
-    st.session_state["cookie_to_write"] = auth.session_token(
-        auth.cookie_secret(web.connection()), session
+    st.session_state["cookie_to_write"] = session_store.handoff_code(
+        auth.cookie_secret(con), session.session_id
     )
 
 
 def write_session_cookie() -> None:
-    """Write (or, after signing out, clear) the session cookie in the browser, once."""
-    token = st.session_state.pop("cookie_to_write", None)
-    if token is None:
+    """Have the page fetch its session cookie from serve.py (or, after signing out, clear
+    it), once. The server sets it HttpOnly, so no script can read it afterwards."""
+    code = st.session_state.pop("cookie_to_write", None)
+    if code is None:
         return
-    age = int(auth.SESSION_LIMIT.total_seconds()) if token else 0
-    st.html(
-        "<script>document.cookie = "
-        f"'{auth.COOKIE}={token}; path=/; max-age={age}; SameSite=Strict'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
+    fetch = (
+        f"fetch('{session_routes.SESSION_PATH}', {{method: 'POST', credentials: 'same-origin',"
+        f" headers: {{'X-Sign-In-Code': '{code}'}}}})"
+        if code
+        else f"fetch('{session_routes.SESSION_PATH}', {{method: 'DELETE',"
+        " credentials: 'same-origin'})"
     )
+    st.html(f"<script>{fetch};</script>", unsafe_allow_javascript=True)
 
 
-def single_sign_on_session() -> auth.Session | None:
-    claimed = st.user.get("email")
+def single_sign_on_session() -> session_store.Session | None:
+    """A session for the user the identity provider signed in (st.login). Streamlit's own
+    sign-in cookie cannot be ended by the server, so a sign-in it carries from before this
+    user's last session ended (signed out, revoked, run out) starts nothing: only a new
+    sign-in at the provider does."""
+    claimed, issued = st.user.get("email"), st.user.get("iat")
     email = claimed if isinstance(claimed, str) else None
     if st.session_state.get("sso_refused") == (email or ""):
         return None  # refused once this session (and audited): not again on every rerun
     try:
-        user = auth.sign_in_by_email(web.connection(), email)
-    except NotAllowed as refused:
+        signed_in_at = int(issued) if isinstance(issued, int | float | str) else None
+        user = auth.sign_in_by_email(web.connection(), email, client(), signed_in_at)
+    except (NotAllowed, ValueError) as refused:
         st.session_state["sso_refused"] = email or ""
         st.session_state[NOTICE_KEY] = str(refused)
         return None
-    start_session(user)
-    session: auth.Session = st.session_state[auth.SESSION_KEY]
+    start_session(user, "single sign-on")
+    session: session_store.Session = st.session_state[auth.SESSION_KEY]
     return session
 
 
 def end_session(notice: str | None = None) -> None:
     st.session_state.pop(auth.SESSION_KEY, None)
-    st.session_state["signed_out"] = True  # the cookie this session opened with no longer counts
-    st.session_state["cookie_to_write"] = ""  # and is cleared in the browser
+    st.session_state["cookie_to_write"] = ""  # the cookie is cleared in the browser
     if notice:
         st.session_state[NOTICE_KEY] = notice
 
 
 def sign_out() -> None:
-    """Forget the session (and the identity provider's, with single sign-on)."""
+    """End the session on the server (its cookie then signs nobody in, wherever it was
+    copied) and, with single sign-on, Streamlit's own sign-in cookie too."""
+    session = st.session_state.get(auth.SESSION_KEY)
+    if isinstance(session, session_store.Session):
+        session_store.end(web.connection(), session.session_id, "signed out")
+        st.session_state["cookie_refused"] = session.session_id  # this page's cookie too
     end_session("You are signed out.")
     if single_sign_on() and st.user.is_logged_in:
         st.logout()
@@ -152,13 +180,53 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = auth.sign_in(web.connection(), username, password)
+            user = auth.sign_in(web.connection(), username, password, client())
         except NotAllowed as refused:
             st.error(str(refused))
         else:
             start_session(user)
             st.rerun()
     demo_accounts()
+
+
+def choose_own_password(user: User) -> None:
+    """A user whose password the chair set as a one-time one chooses their own before
+    anything else. Saving it ends every session of theirs (a copied one too) and starts a
+    new one for this browser."""
+    st.title("Choose your password")
+    st.text(
+        f"Signed in as {user.label}. The chair or secretariat set a one-time password for "
+        "you: choose your own (at least 12 characters) to go on."
+    )
+    with st.form("own_password", enter_to_submit=True):
+        st.text_input("One-time password", type="password", key="own_current",
+                      autocomplete="current-password")  # fmt: skip
+        st.text_input("New password", type="password", key="own_new",
+                      autocomplete="new-password")  # fmt: skip
+        st.text_input("New password again", type="password", key="own_again",
+                      autocomplete="new-password")  # fmt: skip
+        st.form_submit_button("Save my password", type="primary", key="own_submit",
+                              on_click=save_own_password, args=(user,))  # fmt: skip
+    refused = st.session_state.pop("own_refused", None)
+    if refused:
+        st.error(refused)
+    st.button("Sign out", key="sign_out", on_click=sign_out)
+
+
+def save_own_password(user: User) -> None:
+    """The password form's on_click: the new password saved, or why not (said once)."""
+    state = st.session_state
+    try:
+        if state["own_new"] != state["own_again"]:
+            raise TrackerError("The two new passwords differ; type the same one twice.")
+        auth.change_own_password(web.connection(), user, state["own_current"], state["own_new"])
+    except TrackerError as refused:
+        state["own_refused"] = str(refused)
+        return
+    for key in ("own_current", "own_new", "own_again"):
+        state[key] = ""
+    start_session(user)
+    state["password_saved"] = True
 
 
 def demo_accounts() -> None:
@@ -236,10 +304,15 @@ try:
     if user is None:
         st.set_page_config(page_title="Sign in · CJB recommendations tracker")
         sign_in_page()
+    elif auth.must_change_password(web.connection(), user.username):
+        st.set_page_config(page_title="Choose your password · CJB recommendations tracker")
+        choose_own_password(user)
     else:
         # Each page's own title in the browser tab (WCAG 2.4.2).
         st.set_page_config(page_title=f"{page.title} · CJB recommendations tracker")
         sidebar_navigation(user, registered)
+        if st.session_state.pop("password_saved", False):
+            st.success("Your password is saved; your other sessions have ended.")
         illustrative_banner()
         if page.title in FILTERED_PAGES:
             sidebar_filters()

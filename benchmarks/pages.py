@@ -198,9 +198,9 @@ def apptest_in_subprocess(db: Path) -> dict[str, Any]:
 
 @contextmanager
 def running_server(db: Path, log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """`streamlit run dashboard.py` on db, once healthy (the browser kit's); yields its URL
-    and process id. The server's output (tracebacks of errors shown to users as a plain
-    sentence) goes to log, by default server.log beside the database."""
+    """`streamlit run serve.py` on db, as `make run` starts it, once healthy (the browser
+    kit's); yields its URL and process id. The server's output (tracebacks of errors shown
+    to users as a plain sentence) goes to log, by default server.log beside the database."""
     with _browserkit().dashboard_process(db, log=log, timeout=60) as (url, process):
         yield url, process.pid
 

@@ -24,6 +24,7 @@ ACTIONS = (
     "migrate",
     "reminder",
     "lead-address",
+    "session",  # a session ended: signed out, idle, its limit (session_store)
 )
 
 

@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(decide)
     _add_by(decide)
 
+    reopen = commands.add_parser(
+        "reopen", help="record the Board's decision to reopen a closed recommendation"
+    )
+    reopen.add_argument("rec_id", help="the recommendation, e.g. RAPE1-R2")
+    reopen.add_argument("--meeting", required=True, help="body and date, e.g. CJB:2022-04-13")
+    reopen.add_argument("--reason", required=True, help="why the Board reopened it")
+    _add_db(reopen)
+    _add_by(reopen)
+
     migrate = commands.add_parser(
         "migrate", help="upgrade a database made by an earlier version, keeping every record"
     )
@@ -111,16 +120,26 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     disable.add_argument("username")
     enable = users.add_parser("enable", help="let a disabled user sign in again")
     enable.add_argument("username")
-    password = users.add_parser("set-password", help="set a user's password (asks for it)")
+    password = users.add_parser(
+        "set-password", help="set a user's password (asks for it); ends their sessions"
+    )
     password.add_argument("username")
     password.add_argument("--password-stdin", action="store_true")
+    password.add_argument(
+        "--one-time", action="store_true", help="the user must choose their own at next sign-in"
+    )
+    role = users.add_parser("set-role", help="give a user another role; ends their sessions")
+    role.add_argument("username")
+    role.add_argument("role", choices=auth.ROLES)
+    end = users.add_parser("end-sessions", help="end every session of a user at once")
+    end.add_argument("username")
     assign = users.add_parser("assign", help="set what a lead answers for")
     assign.add_argument("username")
     assign.add_argument(
         "--lead", action="append", default=None, help="a lead name as in the recommendations"
     )
     assign.add_argument("--rec", action="append", default=None, help="a recommendation id")
-    for sub in (add, listing, disable, enable, password, assign):
+    for sub in (add, listing, disable, enable, password, role, end, assign):
         _add_db(sub)
         _add_by(sub)
 
@@ -212,6 +231,10 @@ def _on(con: duckdb.DuckDBPyConnection, path: Path | str, args: argparse.Namespa
             _user(con, args)
         elif args.command == "decide":
             _decide(con, args)
+        elif args.command == "reopen":
+            meeting_id = packs.meeting_id_of(args.meeting)
+            batch_id = decisions.reopen(con, _who(args.by), args.rec_id, meeting_id, args.reason)
+            print(f"Recorded as batch {batch_id}: {args.rec_id.upper()} is In progress again.")
         elif args.command == "undo":
             from cjb_tracker import ingest
 
@@ -262,8 +285,15 @@ def _user(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
         auth.set_enabled(con, chair, args.username, command == "enable")
         print(f"{args.username} is {command}d.")
     elif command == "set-password":
-        auth.set_password(con, chair, args.username, _password(args.password_stdin))
-        print(f"The password of {args.username} is changed.")
+        password = _password(args.password_stdin)
+        auth.set_password(con, chair, args.username, password, one_time=args.one_time)
+        print(f"The password of {args.username} is changed; their sessions have ended.")
+    elif command == "set-role":
+        auth.set_role(con, chair, args.username, args.role)
+        print(f"{args.username} is now a {args.role}; their sessions have ended.")
+    elif command == "end-sessions":
+        ended = auth.end_sessions(con, chair, args.username)
+        print(f"Ended {ended} session(s) of {args.username}.")
     elif command == "assign":
         lead_names = None if args.lead is None else tuple(args.lead)
         rec_ids = None if args.rec is None else tuple(args.rec)
@@ -330,7 +360,10 @@ def _restore(path: Path, directory: Path, by: str) -> int:
         if found != store.SCHEMA_VERSION
         else ""
     )
-    print(f"Restored {directory} into {path}.{upgraded}")
+    print(
+        f"Restored {directory} into {path}.{upgraded} The restored database has a new session "
+        "key: everyone must sign in again."
+    )
     return EXIT_DONE
 
 

@@ -51,6 +51,8 @@ GROWS_BY = {
     "superseded_updates": "by_batch",
     "user_records": "record_id",
     "audit_events": "event_id",
+    "sign_in_attempts": "attempt_id",
+    "one_time_passwords": "record_id",  # (a user_records id: taken under the write lock)
     "schema_migrations": "version",
 }
 # One key for PostgreSQL's advisory lock: every tracker write in the database takes it.

@@ -8,27 +8,11 @@ from cjb_tracker import ics, packs, presenting, web
 
 
 def pack_downloads(meeting_id: str) -> None:
-    """The board pack for a meeting, one format at a time: 'Prepare' makes it (the PDF takes
-    a few seconds of Chromium; once made it is shared until the data changes), then it
-    downloads. (Not made on the download's click: Streamlit deletes a file made then once
-    two other script runs end, so with many people on the dashboard the download fails.)
-    Each download is in the audit trail."""
-    user = web.current_user()
+    """The board pack for a meeting in each format, made by the server when its link is
+    followed (the PDF takes a few seconds of Chromium; once made it is shared until the data
+    changes), for a live session only, and audited as it is sent."""
     for column, fmt in zip(st.columns(len(packs.FORMATS)), packs.FORMATS, strict=True):
-        label, asked = f"Prepare the {fmt.upper()} pack", f"pack {meeting_id} {fmt}"
-        if not web.asked_for(asked, label, f"prepare_pack_{fmt}", column):
-            continue
-        with column, st.spinner(f"Preparing the {fmt.upper()} pack…"):
-            data = web.board_pack(meeting_id, fmt)
-        column.download_button(
-            f"Board pack ({fmt.upper()})",
-            data,
-            file_name=packs.file_name(meeting_id, fmt),
-            mime=packs.MEDIA_TYPES[fmt],
-            key=f"pack_{fmt}",
-            on_click=web.record_export,
-            args=(user, meeting_id, f"board pack ({fmt})"),
-        )
+        web.pack_link(column, meeting_id, fmt)
 
 
 web.require_dashboard()

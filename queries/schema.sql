@@ -456,13 +456,43 @@ from (
 )
 where newest = 1;
 
+-- Signed-in sessions (cjb_tracker/session_store.py). Server state rather than a record, like
+-- server_secrets: a session's last use moves, and it ends once. The cookie carries the id,
+-- signed with the session key; a session counts only while this row says it is live.
+create table sessions (
+    session_id varchar not null,      -- 256 random bits, hex
+    username varchar not null,
+    how varchar not null,             -- password | single sign-on
+    client varchar not null,          -- the address it signed in from, as the server saw it
+    started_at timestamptz not null,
+    last_seen_at timestamptz not null,
+    ended_at timestamptz,             -- null while live
+    end_reason varchar                -- signed out | idle | limit | password changed | ...
+);
+
+-- Every sign-in attempt with a password, by account and client: what the throttle counts
+-- (a client that keeps failing for an account waits longer each time; others do not).
+create table sign_in_attempts (
+    attempt_id bigint primary key,     -- one more than the last (taken in the write's transaction)
+    attempted_at timestamptz not null default now(),
+    username varchar not null,
+    client varchar not null,
+    succeeded boolean not null
+);
+
+-- User records whose password the chair set as a one-time password: while a user's newest
+-- record is one of them, they must choose their own before anything else.
+create table one_time_passwords (
+    record_id bigint primary key       -- a user_records.record_id
+);
+
 -- What was done, by whom, to what, and how it ended. Written once, never changed.
 create table audit_events (
     event_id bigint primary key,       -- nextval('audit_seq')
     occurred_at timestamptz not null default now(),
     actor varchar not null,          -- a username, or what --by named on the command line
     action varchar not null,         -- sign-in | import | undo | closure-proposal | closure-decision | export | user
-                                     -- | reminder | lead-address
+                                     -- | reminder | lead-address | migrate | session
     target varchar,                  -- a file, a batch, a recommendation, a user
     outcome varchar not null,        -- success | failure | committed | rejected | duplicate | refused | ...
     detail varchar
@@ -516,7 +546,7 @@ create table reminder_messages (
 -- by an earlier version is upgraded by `cjb-tracker migrate`; one made by a later version is
 -- refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (5);
+insert into schema_version values (6);
 
 -- The schema's history: each version's step, when, by whom and by which release
 -- (queries/migrations/; how: 'migrated' by cjb-tracker migrate, 'created' with the file).

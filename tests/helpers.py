@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import auth, ingest, seed
+from cjb_tracker import auth, ingest, seed, session_store, store
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "tests" / "data"
@@ -105,8 +105,13 @@ def add_test_accounts(con: duckdb.DuckDBPyConnection) -> None:
 
 def sign_in(at: AppTest, role: str = "chair") -> AppTest:
     """Start an AppTest session signed in as the test account of this role (the session
-    the sign-in page would have made); the account must be in the database."""
-    at.session_state[auth.SESSION_KEY] = auth.Session(role)
+    the sign-in page would have made, in the database $CJB_TRACKER_DB names); the account
+    must be in the database."""
+    con = store.connect()
+    try:
+        at.session_state[auth.SESSION_KEY] = session_store.start(con, role, "password", "local")
+    finally:
+        con.close()
     return at
 
 

@@ -179,15 +179,12 @@ def test_meetings_page_offers_the_pack_in_every_format(dashboard_db: Path) -> No
     at.switch_page("pages/3_meetings.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-
-    def packs_offered() -> list[str]:
-        return [b.label for b in at.download_button if (b.key or "").startswith("pack_")]
-
-    assert not packs_offered()  # each is made when asked for (the calendar is made at once)
-    for fmt in packs.FORMATS:
-        at.button(key=f"prepare_pack_{fmt}").click().run()
-        assert not at.exception, [e.value for e in at.exception]
-    assert packs_offered() == [f"Board pack ({fmt.upper()})" for fmt in packs.FORMATS]
+    # Links to the server's /api/pack, which makes the pack for a live session (serve.py).
+    links = [h.proto.body for h in at.get("html") if "pack-link" in h.proto.body]
+    meeting = OCTOBER.replace(":", "%3A")
+    for fmt, link in zip(packs.FORMATS, links, strict=True):
+        assert f'href="/api/pack?meeting={meeting}&amp;format={fmt}"' in link
+        assert f">Board pack ({fmt.upper()})</a>" in link
 
 
 def test_a_long_chart_label_is_shortened_to_fit_beside_its_bar() -> None:

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import bcrypt
 import duckdb
 
-from cjb_tracker import audit, store
+from cjb_tracker import audit, session_store, store
 from cjb_tracker.auth.roles import ROLES, User, require
 from cjb_tracker.errors import NotAllowed, NotFound, TrackerError
 
-# Sign-in throttling: this many failures for one account within the window lock it until
-# the window has passed since the last of them.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 _LONDON = ZoneInfo("Europe/London")
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -93,53 +89,72 @@ def _password_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
     return rows[0][0] if rows else None
 
 
-def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str) -> User:
-    """The user, when the password is theirs and the account is enabled and not locked.
-    Every attempt is audited; the refusal never says which part was wrong."""
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    client: str = session_store.LOCAL_CLIENT,
+) -> User:
+    """The user, when the password is theirs and the account is enabled. Every attempt is
+    audited with its client, and counted by account and client together: a client that
+    keeps failing for an account waits longer before each further try, while other clients
+    (the account's own user among them) are not held up. The refusal never says which
+    part was wrong."""
     name = username.strip().lower()
-    locked_until = _locked_until(con, name)
-    if locked_until is not None:
-        audit.record_alone(con, name or "-", "sign-in", name, "refused", "too many failures")
-        at = locked_until.astimezone(_LONDON).strftime("%H:%M")
+    until = session_store.wait_until(con, name, client)
+    if until is not None:
+        audit.record_alone(
+            con, name or "-", "sign-in", name, "refused", f"waiting; client {client}"
+        )
+        at = until.astimezone(_LONDON).strftime("%H:%M:%S")
         raise NotAllowed(
-            f"Too many failed sign-ins for this account. Try again after {at}, or ask the "
-            "chair or secretariat to set a new password."
+            "Too many failed sign-ins for this account from this device. Try again after "
+            f"{at}, or ask the chair or secretariat to set a new password."
         )
     user = get_user(con, name) if name else None
     stored = _password_hash(con, name) if user else None
     matches = _check_password(password, stored or _no_such_user_hash()) and stored is not None
-    if user is None or not matches or not user.enabled:
-        reason = "no such user" if user is None else "wrong password" if not matches else "disabled"
-        audit.record_alone(con, name or "-", "sign-in", name, "failure", reason)
+    succeeded = user is not None and matches and user.enabled
+    with store.transaction(con) as cur:
+        session_store.record_attempt(cur, name, client, succeeded)
+        if user is None or not succeeded:
+            reason = (
+                "no such user" if user is None else "wrong password" if not matches else "disabled"
+            )
+            audit.record(cur, name or "-", "sign-in", name, "failure", f"{reason}; client {client}")
+        else:
+            audit.record(cur, name, "sign-in", name, "success", f"client {client}")
+    if user is None or not succeeded:
         raise NotAllowed("The username or password is not right, or the account is disabled.")
-    audit.record_alone(con, name, "sign-in", name, "success")
     return user
 
 
-def sign_in_by_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
-    """Single sign-on: the identity provider vouched for the email; we decide the role."""
+def sign_in_by_email(
+    con: duckdb.DuckDBPyConnection,
+    email: str | None,
+    client: str = session_store.LOCAL_CLIENT,
+    signed_in_at: int | None = None,
+) -> User:
+    """Single sign-on: the identity provider vouched for the email (at `signed_in_at`, the
+    ID token's issue time, epoch seconds); we decide the role. A provider's sign-in older
+    than the end of this user's last session (a copied cookie of Streamlit's, replayed) is
+    refused: the user signs in at the provider again."""
     try:
         user = user_for_email(con, email)
-    except NotAllowed:
-        audit.record_alone(con, email or "-", "sign-in", email, "failure", "single sign-on")
+        if signed_in_at is None or session_store.ended_since(
+            con, user.username, datetime.fromtimestamp(signed_in_at, UTC)
+        ):
+            raise NotAllowed(
+                "Your organisation sign-in is from before your last session ended. Sign in "
+                "with your organisation account again."
+            )
+    except NotAllowed as refused:
+        detail = f"single sign-on; client {client}; {refused}"
+        audit.record_alone(con, email or "-", "sign-in", email, "failure", detail)
         raise
-    audit.record_alone(con, user.username, "sign-in", user.username, "success", "single sign-on")
+    detail = f"single sign-on; client {client}"
+    audit.record_alone(con, user.username, "sign-in", user.username, "success", detail)
     return user
-
-
-def _locked_until(con: duckdb.DuckDBPyConnection, username: str) -> datetime | None:
-    cur = con.cursor()
-    try:
-        rows = cur.execute(
-            store.load_query("sign_in_failures"), {"username": username, "window": FAILURE_WINDOW}
-        ).fetchall()
-    finally:
-        cur.close()
-    failures, last = rows[0]
-    if failures < MAX_FAILURES or last is None:
-        return None
-    until: datetime = last.astimezone(UTC) + FAILURE_WINDOW
-    return until
 
 
 def _check_password(password: str, stored: str) -> bool:
@@ -174,8 +189,10 @@ def add_user(
     lead_names: tuple[str, ...] = (),
     rec_ids: tuple[str, ...] = (),
     illustrative: bool = False,
+    one_time: bool = False,
 ) -> User:
-    """A new account; a local one has a password, a single sign-on one an email."""
+    """A new account; a local one has a password (`one_time`: to be changed at the first
+    sign-in), a single sign-on one an email."""
     name = username.strip().lower()
     if not _USERNAME.fullmatch(name):
         raise TrackerError(
@@ -197,18 +214,79 @@ def add_user(
             raise TrackerError(f"There is already a user '{name}'.")
         if mail and _read_users(cur, email=mail):
             raise TrackerError(f"Another user already has the email {mail}.")
-        _write(cur, actor, new, hashed)
-        audit.record(cur, actor.username, "user", name, "success", f"added as {role}")
+        record_id = _write(cur, actor, new, hashed)
+        if one_time and hashed is not None:
+            cur.execute("insert into one_time_passwords (record_id) values (?)", [record_id])
+        detail = f"added as {role}" + (" with a one-time password" if one_time and hashed else "")
+        audit.record(cur, actor.username, "user", name, "success", detail)
     return new
 
 
-def set_password(con: duckdb.DuckDBPyConnection, actor: User, username: str, password: str) -> None:
+def set_password(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    username: str,
+    password: str,
+    *,
+    one_time: bool = False,
+) -> None:
+    """The chair sets a user's password (a one-time one must be changed at the next
+    sign-in); every session of that user ends."""
     hashed = hash_password(password)
-    _change(con, actor, username, "password changed", hashed=hashed)
+    detail = "one-time password set" if one_time else "password changed"
+    _change(con, actor, username, detail, hashed=hashed, one_time=one_time, ends_sessions=True)
+
+
+def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> None:
+    """A user chooses their own password, giving the one they signed in with; every session
+    of theirs ends (the caller starts a new one for the browser that changed it)."""
+    if new == current:
+        raise TrackerError("Choose a password different from the one you signed in with.")
+    stored = _password_hash(con, user.username)
+    if stored is None or not _check_password(current, stored):
+        audit.record_alone(con, user.username, "user", user.username, "refused",
+                           "own password: the current password was wrong")  # fmt: skip
+        raise NotAllowed("The current password is not right.")
+    hashed = hash_password(new)
+    _change(con, user, user.username, "changed their own password", hashed=hashed,
+            ends_sessions=True, own=True)  # fmt: skip
+
+
+def must_change_password(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    """Whether the user's password is a one-time one the chair set."""
+    return bool(
+        store.scalar(
+            con,
+            "select count(*) from users as u join one_time_passwords as o using (record_id)"
+            " where u.username = ?",
+            [username],
+        )
+    )
 
 
 def set_enabled(con: duckdb.DuckDBPyConnection, actor: User, username: str, enabled: bool) -> None:
-    _change(con, actor, username, "enabled" if enabled else "disabled", enabled=enabled)
+    """Disable (every session ends) or enable an account."""
+    _change(con, actor, username, "enabled" if enabled else "disabled", enabled=enabled,
+            ends_sessions=not enabled)  # fmt: skip
+
+
+def set_role(con: duckdb.DuckDBPyConnection, actor: User, username: str, role: str) -> None:
+    """Give a user another role; every session of theirs ends (it ran with the old one)."""
+    if role not in ROLES:
+        raise TrackerError(f"'{role}' is not a role: use one of {', '.join(ROLES)}.")
+    _change(con, actor, username, f"role set to {role}", role=role, ends_sessions=True)
+
+
+def end_sessions(con: duckdb.DuckDBPyConnection, actor: User, username: str) -> int:
+    """The chair ends every session of a user at once; returns how many were live."""
+    name = username.strip().lower()
+    with store.transaction(con) as cur:
+        require(actor, "manage-users")
+        if get_user(cur, name) is None:
+            raise NotFound(f"There is no user '{name}'.")
+        ended = session_store.end_all(cur, name, f"ended by {actor.username}")
+        audit.record(cur, actor.username, "user", name, "success", f"{ended} session(s) ended")
+    return ended
 
 
 def assign(
@@ -247,28 +325,42 @@ def _change(
     enabled: bool | None = None,
     lead_names: tuple[str, ...] | None = None,
     rec_ids: tuple[str, ...] | None = None,
+    role: str | None = None,
+    one_time: bool = False,
+    ends_sessions: bool = False,
+    own: bool = False,
 ) -> None:
+    """A new record of the user with what changed; audited, and (ends_sessions) every
+    session of the user ended, in the same transaction. `own`: the user changes their own
+    password, which needs no permission."""
     name = username.strip().lower()
     with store.transaction(con) as cur:
-        require(actor, "manage-users")
+        if not own:
+            require(actor, "manage-users")
         current = get_user(cur, name)
         if current is None:
             raise NotFound(f"There is no user '{name}'.")
         changed = User(
             current.username,
             current.display_name,
-            current.role,
+            current.role if role is None else role,
             current.email,
             current.lead_names if lead_names is None else lead_names,
             current.rec_ids if rec_ids is None else rec_ids,
             current.enabled if enabled is None else enabled,
             current.illustrative,
         )
-        _write(cur, actor, changed, hashed or _password_hash(cur, name))
+        record_id = _write(cur, actor, changed, hashed or _password_hash(cur, name))
+        if one_time:
+            cur.execute("insert into one_time_passwords (record_id) values (?)", [record_id])
+        if ends_sessions:
+            ended = session_store.end_all(cur, name, detail)
+            detail += f"; {ended} session(s) ended"
         audit.record(cur, actor.username, "user", name, "success", detail)
 
 
-def _write(cur: duckdb.DuckDBPyConnection, actor: User, user: User, hashed: str | None) -> None:
+def _write(cur: duckdb.DuckDBPyConnection, actor: User, user: User, hashed: str | None) -> int:
+    """A new record of the user; returns its id."""
     store.run_script(
         cur,
         "insert_user_record",
@@ -283,6 +375,10 @@ def _write(cur: duckdb.DuckDBPyConnection, actor: User, user: User, hashed: str 
         illustrative=user.illustrative,
         recorded_by=actor.username,
     )
+    found = cur.execute(
+        "select max(record_id) from user_records where username = ?", [user.username]
+    ).fetchall()
+    return int(found[0][0])
 
 
 def _email(email: str | None) -> str | None:

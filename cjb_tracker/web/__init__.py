@@ -9,7 +9,8 @@
 - paging.py and widgets.py: the tables, pagers, charts and cards the pages draw; grids.py:
   the tables drawn as HTML so that no text is cut off, and the Overview's progress grid;
 - present.py: presenting mode's controls, keys and screen;
-- downloads.py: a slow file made when asked for, and each export audited;
+- downloads.py: a slow file made when asked for, the board pack's link, each export audited;
+- users.py: the chair's Users page (every change through cjb_tracker.auth);
 - reminders.py: the chair's Reminders page (preview, Send now, leads' addresses).
 
 Signing in, the sidebar and the filters' widgets are dashboard.py's; the widgets only one
@@ -33,16 +34,18 @@ from cjb_tracker.web.data import (
     template_files,
     template_notice,
 )
-from cjb_tracker.web.downloads import asked_for, audit_events_csv, record_export
+from cjb_tracker.web.downloads import asked_for, audit_events_csv, pack_link, record_export
 from cjb_tracker.web.forms import (
     DecisionForm,
     Outcome,
+    ReopenForm,
     UploadForm,
     commit_outcome,
     commit_upload,
     decision_outcome,
     is_committed,
     record_decision,
+    record_reopening,
     undo_outcome,
     undo_upload,
 )
@@ -85,6 +88,7 @@ from cjb_tracker.web.reminders import (
     send_reminders,
     set_lead_address,
 )
+from cjb_tracker.web.users import UsersForm, manage_user, user_chosen, user_list, users_outcome
 from cjb_tracker.web.widgets import (
     DATE_FORMAT,
     TIME_FORMAT,
@@ -105,9 +109,11 @@ __all__ = [
     "DecisionForm",
     "FILTER_KEYS",
     "Outcome",
+    "ReopenForm",
     "PAGES",
     "TIME_FORMAT",
     "UploadForm",
+    "UsersForm",
     "address_outcome",
     "asked_for",
     "audit_events_csv",
@@ -132,10 +138,12 @@ __all__ = [
     "labelled_text",
     "lead_address_table",
     "link_column",
+    "manage_user",
     "meeting_calendar",
     "meeting_changes",
     "optional_query",
     "owed_by_lead",
+    "pack_link",
     "page_offset",
     "paged_query",
     "pager",
@@ -146,6 +154,7 @@ __all__ = [
     "progress_grid",
     "query",
     "record_decision",
+    "record_reopening",
     "record_export",
     "reminder_outcome",
     "reminder_plan",
@@ -168,5 +177,8 @@ __all__ = [
     "undo_upload",
     "update_cards",
     "url_choice",
+    "user_chosen",
+    "user_list",
+    "users_outcome",
     "visible_pages",
 ]

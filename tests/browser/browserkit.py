@@ -39,7 +39,7 @@ NAVIGATION = {
              "Accessibility"],
     "chair": [
         "Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
-        "Closure decisions", "Audit trail", "Reminders", "Accessibility",
+        "Closure decisions", "Audit trail", "Reminders", "Users", "Accessibility",
     ],
 }  # fmt: skip
 
@@ -59,8 +59,20 @@ def sign_in(tab: Any, url: str, role: str = "chair", path: str = "") -> None:
     tab.get_by_label("Password", exact=True).fill(TEST_PASSWORDS[role])
     tab.get_by_role("button", name="Sign in", exact=True).click()
     tab.get_by_text(re.compile(r"^Signed in as ")).wait_for()
-    # The session cookie (so another URL opened in this context stays signed in).
-    tab.wait_for_function("document.cookie.includes('cjb_tracker_session=')")
+    # The session cookie (so another URL opened in this context stays signed in): set by
+    # the server, HttpOnly, so looked for in the browser's store rather than the page.
+    session_cookie(tab)
+
+
+def session_cookie(tab: Any, wait_ms: int = TIMEOUT_MS) -> dict[str, Any]:
+    """The browser's session cookie for the tracker, once the page has fetched it."""
+    deadline = time.monotonic() + wait_ms / 1000
+    while time.monotonic() < deadline:
+        for cookie in tab.context.cookies():
+            if cookie["name"] == "cjb_tracker_session":
+                return dict(cookie)
+        tab.wait_for_timeout(100)
+    raise TimeoutError("no session cookie was set")
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -84,14 +96,19 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
 
 @contextmanager
 def dashboard_process(
-    db: Path, log: Path | None = None, timeout: float = 30, env: dict[str, str] | None = None
+    db: Path,
+    log: Path | None = None,
+    timeout: float = 30,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`streamlit run dashboard.py` on `db`, headless on a free local port, once healthy;
-    yields its URL and process. Its output (the server's log) goes to `log`, by default
-    server.log beside the database."""
-    port = free_port()
+    """`streamlit run serve.py` (dashboard.py in our server, as `make run` starts it) on
+    `db`, headless on `port` or a free local port, once healthy; yields its URL and
+    process. Its output (the server's log) goes to `log`, by default server.log beside the
+    database."""
+    port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        sys.executable, "-m", "streamlit", "run", "serve.py",
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
@@ -109,10 +126,10 @@ def dashboard_process(
 
 
 @contextmanager
-def running_dashboard(db: Path, **env: str) -> Iterator[str]:
-    """`streamlit run dashboard.py` on `db` with these environment variables set (see
-    dashboard_process); yields its URL."""
-    with dashboard_process(db, env=env) as (url, _):
+def running_dashboard(db: Path, port: int | None = None, **env: str) -> Iterator[str]:
+    """`streamlit run serve.py` on `db` (on `port` if given) with these environment
+    variables set (see dashboard_process); yields its URL."""
+    with dashboard_process(db, env=env, port=port) as (url, _):
         yield url
 
 

@@ -83,4 +83,4 @@ def test_the_command_line_names_the_dashboard_that_holds_the_database(
     found = re.search(r"is in use by process (\d+)", done.stderr)
     assert found, done.stderr
     command_line = Path(f"/proc/{found.group(1)}/cmdline").read_bytes().split(b"\0")
-    assert b"streamlit" in command_line and b"dashboard.py" in command_line
+    assert b"streamlit" in command_line and b"serve.py" in command_line

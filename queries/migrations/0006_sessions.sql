@@ -1,0 +1,31 @@
+-- Version 6: sessions the server can end (signed-in sessions, with their last use), the
+-- sign-in attempts the throttle counts by account and client, and one-time passwords.
+-- Signed-in sessions (cjb_tracker/session_store.py). Server state rather than a record, like
+-- server_secrets: a session's last use moves, and it ends once. The cookie carries the id,
+-- signed with the session key; a session counts only while this row says it is live.
+create table sessions (
+    session_id varchar not null,      -- 256 random bits, hex
+    username varchar not null,
+    how varchar not null,             -- password | single sign-on
+    client varchar not null,          -- the address it signed in from, as the server saw it
+    started_at timestamptz not null,
+    last_seen_at timestamptz not null,
+    ended_at timestamptz,             -- null while live
+    end_reason varchar                -- signed out | idle | limit | password changed | ...
+);
+
+-- Every sign-in attempt with a password, by account and client: what the throttle counts
+-- (a client that keeps failing for an account waits longer each time; others do not).
+create table sign_in_attempts (
+    attempt_id bigint primary key,     -- one more than the last (taken in the write's transaction)
+    attempted_at timestamptz not null default now(),
+    username varchar not null,
+    client varchar not null,
+    succeeded boolean not null
+);
+
+-- User records whose password the chair set as a one-time password: while a user's newest
+-- record is one of them, they must choose their own before anything else.
+create table one_time_passwords (
+    record_id bigint primary key       -- a user_records.record_id
+);
