@@ -215,13 +215,14 @@ def test_a_board_packs_url_answers_no_one_but_a_live_session(tab: Any, tmp_path:
         assert fetch(pack_url)[0] == 403
 
 
-def test_a_templates_media_url_answers_no_one_but_a_live_session(tab: Any, tmp_path: Path) -> None:
+def test_a_media_url_answers_no_one_but_a_live_session(tab: Any, tmp_path: Path) -> None:
+    """Streamlit serves a download button's file under /media/ (here the meetings calendar)."""
     with fresh(tmp_path) as db, running_dashboard(db) as url:
-        sign_in(tab, url, "lead", "upload")
-        tab.get_by_role("heading", name="Upload", exact=True).wait_for()
+        sign_in(tab, url, "lead", f"meetings?meeting={OCTOBER}")
+        tab.get_by_role("heading", name="Meetings", exact=True).wait_for()
         settle(tab)
         with tab.expect_download() as started:
-            tab.get_by_role("button", name=re.compile(r"^Download .*\.csv$")).click()
+            tab.get_by_role("button", name=re.compile(r"^Calendar of .* meetings")).click()
         media_url = started.value.url
         assert "/media/" in media_url
         cookie = session_cookie(tab)["value"]
