@@ -232,9 +232,7 @@ def _on(con: duckdb.DuckDBPyConnection, path: Path | str, args: argparse.Namespa
         elif args.command == "decide":
             _decide(con, args)
         elif args.command == "reopen":
-            meeting_id = packs.meeting_id_of(args.meeting)
-            batch_id = decisions.reopen(con, _who(args.by), args.rec_id, meeting_id, args.reason)
-            print(f"Recorded as batch {batch_id}: {args.rec_id.upper()} is In progress again.")
+            _reopen(con, args)
         elif args.command == "undo":
             from cjb_tracker import ingest
 
@@ -249,6 +247,14 @@ def _on(con: duckdb.DuckDBPyConnection, path: Path | str, args: argparse.Namespa
     finally:
         store.close(con)
     return EXIT_DONE
+
+
+def _reopen(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:
+    from cjb_tracker import decisions, packs
+
+    meeting_id = packs.meeting_id_of(args.meeting)
+    batch_id = decisions.reopen(con, _who(args.by), args.rec_id, meeting_id, args.reason)
+    print(f"Recorded as batch {batch_id}: {args.rec_id.upper()} is In progress again.")
 
 
 def _decide(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> None:

@@ -232,7 +232,7 @@ def test_a_backup_holds_no_session_key_and_the_database_keeps_its_own(
     key = auth.cookie_secret(fixture_db)
     store.backup(fixture_db, tmp_path / "backup")
     saved = tmp_path / "backup" / "server_secrets.parquet"
-    assert duckdb.sql(f"select count(*) from '{saved}'").fetchall() == [(0,)]
+    assert fixture_db.execute(f"select count(*) from '{saved}'").fetchall() == [(0,)]
     assert auth.cookie_secret(fixture_db) == key  # the running database keeps its key
 
 

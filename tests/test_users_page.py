@@ -16,7 +16,7 @@ DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 
 def users_page(role: str = "chair") -> AppTest:
     at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), role)
-    at.switch_page("pages/8_users.py")
+    at.switch_page("pages/10_users.py")
     return at.run()
 
 

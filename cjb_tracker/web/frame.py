@@ -49,7 +49,7 @@ PAGES = (
     ("pages/6_decisions.py", "Closure decisions", "decisions", "decide-closure"),
     ("pages/7_audit.py", "Audit trail", "audit", "read-audit"),
     ("pages/8_reminders.py", "Reminders", "reminders", "send-reminders"),
-    ("pages/8_users.py", "Users", "users", "manage-users"),
+    ("pages/10_users.py", "Users", "users", "manage-users"),
     ("pages/9_accessibility.py", "Accessibility", "accessibility", None),
 )
 _FRAMED: ContextVar[bool] = ContextVar("framed_by_dashboard", default=False)

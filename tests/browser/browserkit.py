@@ -1,6 +1,6 @@
-"""What the browser tests share: a real `streamlit run` on a database file of the test's own,
-Debian's chromium, and waits for a page to have finished drawing. Full-page screenshots go to
-test-artifacts/ (git-ignored) for a person to look at."""
+"""What the browser tests share: a real `streamlit run serve.py` (as `make run` starts it) on
+a database file of the test's own, Debian's chromium, and waits for a page to have finished
+drawing. Full-page screenshots go to test-artifacts/ (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
@@ -126,10 +126,10 @@ def dashboard_process(
 
 
 @contextmanager
-def running_dashboard(db: Path, port: int | None = None, **env: str) -> Iterator[str]:
-    """`streamlit run serve.py` on `db` (on `port` if given) with these environment
-    variables set (see dashboard_process); yields its URL."""
-    with dashboard_process(db, env=env, port=port) as (url, _):
+def running_dashboard(db: Path, **env: str) -> Iterator[str]:
+    """`streamlit run serve.py` on `db` with these environment variables set (see
+    dashboard_process); yields its URL."""
+    with dashboard_process(db, env=env) as (url, _):
         yield url
 
 

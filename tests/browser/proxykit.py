@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from browserkit import ROOT, free_port
+from browser.browserkit import ROOT, free_port
 
 NGINX = "/usr/sbin/nginx"
 PROXY_RULES = ROOT / "deploy" / "cjb-tracker-proxy.conf"

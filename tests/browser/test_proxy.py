@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import screenshot, settle, sign_in
-from proxykit import running_proxy
+
+from browser.browserkit import TIMEOUT_MS, screenshot, settle, sign_in
+from browser.proxykit import running_proxy
 
 
 @pytest.fixture(scope="module")
-def proxy(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_proxy(tmp_path_factory.mktemp("nginx"), server) as url:
+def proxy(writable_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx in front of a dashboard of this module's own: a test here fails a sign-in,
+    which the shared server's readers should not see."""
+    with running_proxy(tmp_path_factory.mktemp("nginx"), writable_server) as url:
         yield url
 
 
@@ -40,18 +43,20 @@ SECURITY_HEADERS = {
 
 
 def test_every_answer_through_the_proxy_forbids_framing_and_referrers(
-    server: str, proxy: str
+    writable_server: str, proxy: str
 ) -> None:
     for path in ("/", "/overview", "/_stcore/health", "/no-such-page"):
         status, headers = fetch(proxy + path)
         assert status == 200, path
         assert {k: headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS, path
     # Streamlit itself sets none of them: the proxy is what protects the deployment.
-    assert "x-frame-options" not in fetch(server + "/")[1]
+    assert "x-frame-options" not in fetch(writable_server + "/")[1]
 
 
-def test_streamlits_metrics_are_not_served_through_the_proxy(server: str, proxy: str) -> None:
-    assert fetch(server + "/_stcore/metrics")[0] == 200  # there, on the machine itself
+def test_streamlits_metrics_are_not_served_through_the_proxy(
+    writable_server: str, proxy: str
+) -> None:
+    assert fetch(writable_server + "/_stcore/metrics")[0] == 200  # there, on the machine itself
     for path in ("/_stcore/metrics", "/_stcore/metrics?x=1", "/_stcore/metrics/"):
         status, headers = fetch(proxy + path)
         assert status == 403, path
@@ -89,7 +94,7 @@ def test_a_client_cannot_choose_the_address_the_tracker_sees_through_the_proxy(
     spoofing = chromium.new_context(extra_http_headers={"X-Forwarded-For": "198.51.100.99"})
     try:
         tab = spoofing.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(proxy)
         tab.get_by_label("Username", exact=True).fill("member")
         tab.get_by_label("Password", exact=True).fill("not-the-password-at-all")
@@ -100,7 +105,7 @@ def test_a_client_cannot_choose_the_address_the_tracker_sees_through_the_proxy(
     chair = chromium.new_context(viewport={"width": 1400, "height": 2000})
     try:
         tab = chair.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         sign_in(tab, proxy, "chair", "audit")
         tab.get_by_role("heading", name="Audit trail").wait_for()
         settle(tab)

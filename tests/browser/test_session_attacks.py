@@ -10,45 +10,38 @@ tests can be run against that code too and show the attack working there)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from browserkit import (
-    ROOT,
-    build_database,
+import pytest
+from helpers import TEST_PASSWORDS, copy_of, run_cli
+
+from browser.browserkit import (
+    TIMEOUT_MS,
     running_dashboard,
     screenshot,
     session_cookie,
     settle,
     sign_in,
 )
-from helpers import TEST_PASSWORDS
-
 from cjb_tracker import auth, store
 
 OCTOBER = "CJB:2021-10-13"
 
 
 def cli(db: Path, *args: str, stdin: str = "") -> str:
-    command = [sys.executable, "-m", "cjb_tracker", *args, "--db", str(db)]
-    done = subprocess.run(command, cwd=ROOT, input=stdin, capture_output=True, text=True,
-                          timeout=120, check=False)  # fmt: skip
+    done = run_cli(*args, db=db, stdin=stdin)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-@contextmanager
-def fresh(tmp_path: Path, name: str = "tracker.duckdb") -> Iterator[Path]:
-    db = tmp_path / name
-    build_database(db)
-    yield db
+@pytest.fixture
+def db(_dashboard_template: Path, tmp_path: Path) -> Path:
+    """The fixture database with the test accounts, this test's own (a server holds it)."""
+    return copy_of(_dashboard_template, tmp_path)
 
 
 def cookie_of_a_session(db: Path, username: str, started: datetime, last_seen: datetime) -> str:
@@ -59,7 +52,7 @@ def cookie_of_a_session(db: Path, username: str, started: datetime, last_seen: d
         key = auth.cookie_secret(con)
         if hasattr(auth, "session_token"):  # the code before issue 21: the cookie says when
             old = auth.Session(username, started=started, last_seen=last_seen)  # type: ignore[attr-defined]
-            return str(auth.session_token(key, old))  # type: ignore[attr-defined]
+            return str(auth.session_token(key, old))
         from cjb_tracker import session_store
 
         session = session_store.start(con, username, "password", "local", now=started)
@@ -82,11 +75,11 @@ def opens_signed_in(chromium: Any, url: str, cookie: dict[str, Any], path: str =
     try:
         context.add_cookies([cookie])
         tab = context.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(f"{url}/{path}")
         tab.locator("h1").first.wait_for()
         settle(tab)
-        signed_in = tab.get_by_text(re.compile(r"^Signed in as ")).count() > 0
+        signed_in = bool(tab.get_by_text(re.compile(r"^Signed in as ")).count() > 0)
         screenshot(tab, "attack-replayed-cookie")
         return signed_in
     finally:
@@ -103,7 +96,7 @@ def signed_in_cookie(chromium: Any, url: str, role: str) -> dict[str, Any]:
     context = chromium.new_context(viewport={"width": 1400, "height": 1200})
     try:
         tab = context.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         sign_in(tab, url, role)
         return copied_cookie(tab)
     finally:
@@ -122,11 +115,11 @@ def fetch(url: str, cookie: str | None = None) -> tuple[int, bytes]:
 # --- A copied cookie after the session should have ended -------------------------------
 
 
-def test_a_copied_cookie_signs_nobody_in_after_sign_out(chromium: Any, tmp_path: Path) -> None:
-    with fresh(tmp_path) as db, running_dashboard(db) as url:
+def test_a_copied_cookie_signs_nobody_in_after_sign_out(chromium: Any, db: Path) -> None:
+    with running_dashboard(db) as url:
         context = chromium.new_context(viewport={"width": 1400, "height": 1200})
         tab = context.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         sign_in(tab, url, "chair", "audit")
         stolen = copied_cookie(tab)
         assert opens_signed_in(chromium, url, stolen, "audit")  # the copy works while live
@@ -137,59 +130,53 @@ def test_a_copied_cookie_signs_nobody_in_after_sign_out(chromium: Any, tmp_path:
 
 
 def test_a_copied_cookie_signs_nobody_in_after_a_password_change_or_a_disable(
-    chromium: Any, tmp_path: Path
+    chromium: Any, db: Path
 ) -> None:
-    with fresh(tmp_path) as db:
-        with running_dashboard(db) as url:
-            lead = signed_in_cookie(chromium, url, "lead")
-            member = signed_in_cookie(chromium, url, "member")
-        # The chair acts on the command line while the dashboard is stopped.
-        cli(db, "user", "set-password", "lead", "--password-stdin", stdin="another-password-1\n")
-        cli(db, "user", "disable", "member")
-        with running_dashboard(db) as url:
-            assert not opens_signed_in(chromium, url, lead)
-            assert not opens_signed_in(chromium, url, member)
+    with running_dashboard(db) as url:
+        lead = signed_in_cookie(chromium, url, "lead")
+        member = signed_in_cookie(chromium, url, "member")
+    # The chair acts on the command line while the dashboard is stopped.
+    cli(db, "user", "set-password", "lead", "--password-stdin", stdin="another-password-1\n")
+    cli(db, "user", "disable", "member")
+    with running_dashboard(db) as url:
+        assert not opens_signed_in(chromium, url, lead)
+        assert not opens_signed_in(chromium, url, member)
 
 
-def test_the_chair_ends_a_users_sessions_from_the_command_line(
-    chromium: Any, tmp_path: Path
-) -> None:
-    with fresh(tmp_path) as db:
-        with running_dashboard(db) as url:
-            lead = signed_in_cookie(chromium, url, "lead")
-        assert "Ended 1 session(s) of lead." in cli(db, "user", "end-sessions", "lead")
-        with running_dashboard(db) as url:
-            assert not opens_signed_in(chromium, url, lead)
+def test_the_chair_ends_a_users_sessions_from_the_command_line(chromium: Any, db: Path) -> None:
+    with running_dashboard(db) as url:
+        lead = signed_in_cookie(chromium, url, "lead")
+    assert "Ended 1 session(s) of lead." in cli(db, "user", "end-sessions", "lead")
+    with running_dashboard(db) as url:
+        assert not opens_signed_in(chromium, url, lead)
 
 
 # --- Cookies with times the server should not believe -----------------------------------
 
 
 def test_a_session_idle_for_an_hour_is_over_though_signed_in_9_hours_ago(
-    chromium: Any, tmp_path: Path
+    chromium: Any, db: Path
 ) -> None:
     now = datetime.now(UTC)
-    with fresh(tmp_path) as db:
-        idle = cookie_of_a_session(db, "chair", now - timedelta(hours=9), now - timedelta(hours=1))
-        fresh_one = cookie_of_a_session(db, "chair", now - timedelta(minutes=5), now)
-        with running_dashboard(db) as url:
-            assert opens_signed_in(chromium, url, as_cookie(url, fresh_one))
-            assert not opens_signed_in(chromium, url, as_cookie(url, idle))
+    idle = cookie_of_a_session(db, "chair", now - timedelta(hours=9), now - timedelta(hours=1))
+    fresh_one = cookie_of_a_session(db, "chair", now - timedelta(minutes=5), now)
+    with running_dashboard(db) as url:
+        assert opens_signed_in(chromium, url, as_cookie(url, fresh_one))
+        assert not opens_signed_in(chromium, url, as_cookie(url, idle))
 
 
-def test_a_cookie_issued_in_the_future_is_refused(chromium: Any, tmp_path: Path) -> None:
+def test_a_cookie_issued_in_the_future_is_refused(chromium: Any, db: Path) -> None:
     later = datetime.now(UTC) + timedelta(hours=8)
-    with fresh(tmp_path) as db:
-        future = cookie_of_a_session(db, "chair", later, later)
-        with running_dashboard(db) as url:
-            assert not opens_signed_in(chromium, url, as_cookie(url, future))
+    future = cookie_of_a_session(db, "chair", later, later)
+    with running_dashboard(db) as url:
+        assert not opens_signed_in(chromium, url, as_cookie(url, future))
 
 
 # --- The board pack's URL ---------------------------------------------------------------
 
 
-def test_a_board_packs_url_answers_no_one_but_a_live_session(tab: Any, tmp_path: Path) -> None:
-    with fresh(tmp_path) as db, running_dashboard(db) as url:
+def test_a_board_packs_url_answers_no_one_but_a_live_session(tab: Any, db: Path) -> None:
+    with running_dashboard(db) as url:
         sign_in(tab, url, "member", f"meetings?meeting={OCTOBER}")
         tab.get_by_role("heading", name="Meetings", exact=True).wait_for()
         settle(tab)
@@ -215,9 +202,9 @@ def test_a_board_packs_url_answers_no_one_but_a_live_session(tab: Any, tmp_path:
         assert fetch(pack_url)[0] == 403
 
 
-def test_a_media_url_answers_no_one_but_a_live_session(tab: Any, tmp_path: Path) -> None:
+def test_a_media_url_answers_no_one_but_a_live_session(tab: Any, db: Path) -> None:
     """Streamlit serves a download button's file under /media/ (here the meetings calendar)."""
-    with fresh(tmp_path) as db, running_dashboard(db) as url:
+    with running_dashboard(db) as url:
         sign_in(tab, url, "lead", f"meetings?meeting={OCTOBER}")
         tab.get_by_role("heading", name="Meetings", exact=True).wait_for()
         settle(tab)
@@ -237,14 +224,14 @@ def test_a_media_url_answers_no_one_but_a_live_session(tab: Any, tmp_path: Path)
 
 
 def test_a_stranger_failing_for_the_chair_from_another_client_does_not_lock_the_chair_out(
-    chromium: Any, tmp_path: Path
+    chromium: Any, db: Path
 ) -> None:
-    with fresh(tmp_path) as db, running_dashboard(db) as url:
+    with running_dashboard(db) as url:
         # Streamlit takes the client's address from X-Forwarded-For when the connection
         # comes from 127.0.0.1, as the proxy's does (deploy/cjb-tracker-proxy.conf).
         stranger = chromium.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.66"})
         tab = stranger.new_page()
-        tab.set_default_timeout(20_000)
+        tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(url)
         for attempt in range(1, 6):
             tab.get_by_label("Username", exact=True).fill("chair")
@@ -255,7 +242,7 @@ def test_a_stranger_failing_for_the_chair_from_another_client_does_not_lock_the_
 
         chairs = chromium.new_context(extra_http_headers={"X-Forwarded-For": "198.51.100.7"})
         chairs_tab = chairs.new_page()
-        chairs_tab.set_default_timeout(20_000)
+        chairs_tab.set_default_timeout(TIMEOUT_MS)
         sign_in(chairs_tab, url, "chair")  # the chair, on their own computer, is not held up
         chairs.close()
 
@@ -272,25 +259,24 @@ def test_a_stranger_failing_for_the_chair_from_another_client_does_not_lock_the_
 
 
 def test_an_old_cookie_signs_nobody_in_after_a_restore(
-    chromium: Any, tab: Any, tmp_path: Path
+    chromium: Any, tab: Any, db: Path, tmp_path: Path
 ) -> None:
-    with fresh(tmp_path) as db:
-        with running_dashboard(db) as url:
-            old = signed_in_cookie(chromium, url, "chair")
-        cli(db, "backup", str(tmp_path / "backup"))
-        restored = tmp_path / "restored.duckdb"
-        said = cli(restored, "restore", str(tmp_path / "backup"))
-        assert "everyone must sign in again" in said
-        with running_dashboard(restored) as url:
-            assert not opens_signed_in(chromium, url, old)
-            sign_in(tab, url, "chair")  # a new sign-in works as before
+    with running_dashboard(db) as url:
+        old = signed_in_cookie(chromium, url, "chair")
+    cli(db, "backup", str(tmp_path / "backup"))
+    restored = tmp_path / "restored.duckdb"
+    said = cli(restored, "restore", str(tmp_path / "backup"))
+    assert "everyone must sign in again" in said
+    with running_dashboard(restored) as url:
+        assert not opens_signed_in(chromium, url, old)
+        sign_in(tab, url, "chair")  # a new sign-in works as before
 
 
 # --- A lead reopening what the Board closed ---------------------------------------------------
 
 
 def test_a_lead_cannot_reopen_a_closed_recommendation_by_uploading(
-    tab: Any, tmp_path: Path
+    tab: Any, db: Path, tmp_path: Path
 ) -> None:
     upload = tmp_path / "reopen.csv"
     upload.write_text(
@@ -298,7 +284,7 @@ def test_a_lead_cannot_reopen_a_closed_recommendation_by_uploading(
         "RAPE1-R1,12/01/2022,In progress,Amber,Not really done.\n",
         encoding="utf-8",
     )
-    with fresh(tmp_path) as db, running_dashboard(db) as url:
+    with running_dashboard(db) as url:
         sign_in(tab, url, "lead", "upload")
         tab.get_by_role("heading", name="Upload", exact=True).wait_for()
         settle(tab)

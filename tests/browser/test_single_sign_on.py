@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import build_database, free_port, running_dashboard, screenshot, settle
+from helpers import TEST_PASSWORDS, copy_of
 from oidc_provider_mock import User, run_server_in_thread
 
+from browser.browserkit import TIMEOUT_MS, dashboard_process, free_port, screenshot, settle
 from cjb_tracker import auth, store
 
 KNOWN = "j.lead@force.police.uk"
@@ -31,11 +32,12 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sso(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def sso(
+    provider: str, _dashboard_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """The dashboard with single sign-on set up; yields its URL and database."""
     folder = tmp_path_factory.mktemp("sso")
-    db = folder / "tracker.duckdb"
-    build_database(db)
+    db = copy_of(_dashboard_template, folder)
     con = store.connect(db)
     chair = auth.operator("test set-up")
     auth.add_user(con, chair, "j.lead", "J Lead", "lead", email=KNOWN)
@@ -53,7 +55,8 @@ def sso(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    with running_dashboard(db, port=port, STREAMLIT_SECRETS_FILES=str(secrets)) as url:
+    env = {"STREAMLIT_SECRETS_FILES": str(secrets)}
+    with dashboard_process(db, env=env, port=port) as (url, _):
         yield url, db
 
 
@@ -121,7 +124,7 @@ def test_signing_out_ends_both_sessions_and_copies_of_their_cookies(
     try:
         thief.add_cookies([{k: c[k] for k in ("name", "value", "domain", "path")} for c in copied])
         page = thief.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(TIMEOUT_MS)
         page.goto(url)
         page.locator("h1").first.wait_for()
         settle(page)
@@ -139,7 +142,7 @@ def test_every_single_sign_on_attempt_is_audited(sso: tuple[str, Path], tab: Any
     tab.context.clear_cookies()
     tab.goto(url + "/audit")
     tab.get_by_label("Username", exact=True).fill("chair")
-    tab.get_by_label("Password", exact=True).fill("chair-test-password")
+    tab.get_by_label("Password", exact=True).fill(TEST_PASSWORDS["chair"])
     tab.get_by_role("button", name="Sign in", exact=True).click()
     tab.get_by_role("heading", name="Audit trail").wait_for()
     settle(tab)

@@ -4,35 +4,31 @@ line cannot open it then, so a locked-out member no longer waits for the service
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from browserkit import ROOT, build_database, running_dashboard, screenshot, settle, sign_in
+from helpers import copy_of, run_cli
+
+from browser.browserkit import TIMEOUT_MS, running_dashboard, screenshot, settle, sign_in
 
 
 def test_the_chair_sets_a_one_time_password_while_the_dashboard_runs(
-    chromium: Any, tmp_path: Path
+    chromium: Any, _dashboard_template: Path, tmp_path: Path
 ) -> None:
-    db = tmp_path / "tracker.duckdb"
-    build_database(db)
+    db = copy_of(_dashboard_template, tmp_path)
     with running_dashboard(db) as url:
         lead_context = chromium.new_context(viewport={"width": 1400, "height": 1400})
         lead = lead_context.new_page()
-        lead.set_default_timeout(20_000)
+        lead.set_default_timeout(TIMEOUT_MS)
         sign_in(lead, url, "lead", "overview")
 
         # The command line cannot change anything now: the dashboard holds the file.
-        done = subprocess.run(
-            [sys.executable, "-m", "cjb_tracker", "user", "list", "--db", str(db)],
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        done = run_cli("user", "list", db=db)
         assert done.returncode == 1 and "in use by process" in done.stderr
 
         chair_context = chromium.new_context(viewport={"width": 1400, "height": 2400})
         chair = chair_context.new_page()
-        chair.set_default_timeout(20_000)
+        chair.set_default_timeout(TIMEOUT_MS)
         sign_in(chair, url, "chair", "users")
         chair.get_by_role("heading", name="Users", exact=True).wait_for()
         settle(chair)
