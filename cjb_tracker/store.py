@@ -289,6 +289,10 @@ def begun(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]
     cur.execute("commit")
 
 
+# What a backup leaves out: the key that signs session cookies, and the sessions.
+NOT_BACKED_UP = ("server_secrets", "sessions")
+
+
 def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
     """Write the whole database as Parquet plus its schema (EXPORT DATABASE), except the
     server's own secrets and sessions: whoever holds a backup must not be able to sign a
@@ -304,7 +308,7 @@ def backup(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
         held = {
             name for (name,) in cur.execute("select table_name from duckdb_tables()").fetchall()
         }
-        for table in ("server_secrets", "sessions"):  # (a file of an earlier schema may lack one)
+        for table in NOT_BACKED_UP:  # (a file of an earlier schema may lack one)
             if table in held:
                 cur.execute(f"delete from {table}")
         cur.execute(f"export database '{_quoted_path(directory)}' (format parquet)")
