@@ -14,6 +14,6 @@ from cjb_tracker import session_routes, web
 
 app = st.App(
     "dashboard.py",
-    routes=session_routes.routes(web.connection, web.board_pack),
-    middleware=[Middleware(session_routes.MediaGuard, connect=web.connection)],
+    routes=session_routes.routes(web.current_connection, web.board_pack),
+    middleware=[Middleware(session_routes.MediaGuard, connect=web.current_connection)],
 )

@@ -55,6 +55,11 @@ GROWS_BY = {
     "one_time_passwords": "record_id",  # (a user_records id: taken under the write lock)
     "schema_migrations": "version",
 }
+# The server's own state rather than the tracker's records: a session's last use moves
+# every minute a user works, and the sign-in attempts grow with every try. They are
+# replicated like every other table (a session started on one replica counts on all), but
+# their changes alone do not make a replica forget its cached results (catch_up).
+SERVER_STATE = frozenset({"sessions", "sign_in_attempts"})
 # One key for PostgreSQL's advisory lock: every tracker write in the database takes it.
 WRITE_LOCK = 0x636A6274  # 'cjbt'
 LOCK_WAIT = "30s"
@@ -116,6 +121,9 @@ class Replica:
         self.version = -1
         self._lock = threading.RLock()  # one PostgreSQL conversation at a time here
         self._pg: Any = None
+        # Records of other replicas copied during a write of this one (under the lock),
+        # which the next catch_up still reports, so the pages' caches are cleared.
+        self._unreported = False
 
     # --- Opening ---------------------------------------------------------------------
 
@@ -351,9 +359,12 @@ class Replica:
     # --- Reading what others wrote --------------------------------------------------------
 
     def catch_up(self) -> bool:
-        """Copy what other replicas committed since the last look; True when anything was."""
+        """Copy what other replicas committed since the last look; True when anything that
+        a page shows from its cache was (not when only SERVER_STATE changed)."""
         with self._lock:
-            return self._catch_up_now()
+            changed = self._catch_up_now()
+            unreported, self._unreported = self._unreported, False
+            return changed or unreported
 
     def _catch_up_now(self, full: bool = False) -> bool:
         pg = self._pg
@@ -383,7 +394,7 @@ class Replica:
             if full:
                 store.refresh_derived(cur, None)
         self.version = version
-        return True
+        return full or bool(set(changed.rows) - SERVER_STATE)
 
     @dataclass
     class _Changes:
@@ -494,6 +505,7 @@ class Replica:
             for batch_id in changed.batches:
                 store.refresh_derived(cur, batch_id)
         self.version = version
+        self._unreported |= bool(set(changed.rows) - SERVER_STATE)
 
     def _marks(self) -> _Marks:
         marks = _Marks()

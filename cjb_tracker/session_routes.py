@@ -27,6 +27,8 @@ SESSION_PATH = "/api/session"
 PACK_PATH = "/api/pack"
 _MAX_CODE = 512  # a sign-in code is about 150 characters
 
+# The process's connection, brought up to date with what other replicas committed (a
+# request may reach this server right after a sign-in on another: web.current_connection).
 Connect = Callable[[], duckdb.DuckDBPyConnection]
 # The board pack of a meeting in a format, as bytes (web.board_pack: cached until the data
 # changes).

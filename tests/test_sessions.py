@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import psycopg
 import pytest
 from helpers import TEST_PASSWORDS, add_test_accounts
 
 from cjb_tracker import audit, auth, migrate, session_store, store
 from cjb_tracker.errors import NotAllowed
+from cjb_tracker.replica import Replica
 
 ROOT = Path(__file__).parents[1]
 
@@ -269,3 +272,118 @@ def test_a_backup_made_with_the_key_in_it_gets_a_new_key_on_restore(
         assert session_store.session_id_from_cookie(auth.cookie_secret(new), cookie) is None
     finally:
         new.close()
+
+
+# --- Several replicas on one PostgreSQL (issue 19) ---------------------------------------
+#
+# Each replica reads its own copy; what one writes reaches the others through PostgreSQL
+# (cjb_tracker.replica). A page run, and each request to serve.py's routes, catches up first
+# (web.keep_up, web.current_connection), as these tests do with catch_up.
+
+
+@pytest.fixture
+def two_replicas(postgres_tracker: str) -> Iterator[tuple[Replica, Replica]]:
+    first, second = Replica.open(postgres_tracker), Replica.open(postgres_tracker)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def in_postgres(dsn: str, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
+    with psycopg.connect(dsn) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_a_session_started_on_one_replica_counts_on_another_until_signed_out(
+    two_replicas: tuple[Replica, Replica], postgres_tracker: str
+) -> None:
+    first, second = two_replicas
+    key = auth.cookie_secret(first.local)
+    # One session key, kept in PostgreSQL: a cookie signed by one replica verifies on all.
+    assert auth.cookie_secret(second.local) == key
+    assert in_postgres(postgres_tracker, "select value from server_secrets") == [(key.hex(),)]
+
+    session = session_store.start(first.local, "chair", "password", "198.51.100.7")
+    cookie = session_store.cookie_value(key, session.session_id)
+    second.catch_up()
+    assert signs_in(second.local, cookie)
+
+    session_store.end(first.local, session.session_id, "signed out")
+    assert in_postgres(
+        postgres_tracker,
+        "select end_reason from sessions where session_id = %s",
+        [session.session_id],
+    ) == [("signed out",)]
+    second.catch_up()
+    assert not signs_in(second.local, cookie)
+    assert not signs_in(first.local, cookie)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda con: auth.set_password(con, auth.operator("chair"), "lead", "another-password-1"),
+        lambda con: auth.set_enabled(con, auth.operator("chair"), "lead", False),
+        lambda con: auth.set_role(con, auth.operator("chair"), "lead", "member"),
+        lambda con: auth.end_sessions(con, auth.operator("chair"), "lead"),
+    ],
+    ids=["new password", "disable", "role change", "ended by the chair"],
+)
+def test_the_chair_on_one_replica_ends_a_users_sessions_on_every_replica(
+    two_replicas: tuple[Replica, Replica], change: Callable[[duckdb.DuckDBPyConnection], None]
+) -> None:
+    first, second = two_replicas
+    key = auth.cookie_secret(first.local)
+    session = session_store.start(first.local, "lead", "password", "local")
+    cookie = session_store.cookie_value(key, session.session_id)
+    second.catch_up()
+    change(second.local)
+    first.catch_up()
+    assert not signs_in(first.local, cookie)
+
+
+def test_a_sessions_last_use_on_one_replica_keeps_it_alive_on_another(
+    two_replicas: tuple[Replica, Replica],
+) -> None:
+    first, second = two_replicas
+    session = session_store.start(first.local, "chair", "password", "local", now=T0)
+    second.catch_up()
+    assert session_store.check(second.local, session.session_id, T0 + timedelta(minutes=25))[0]
+    # Only a session's last use changed: the first replica copies it, and keeps its pages'
+    # cached results (a session's use is no change to the tracker's records).
+    assert first.catch_up() is False
+    # Used on the second replica 25 minutes in, so not idle on the first at 50 minutes.
+    assert session_store.check(first.local, session.session_id, T0 + timedelta(minutes=50))[0]
+
+
+def test_records_copied_while_a_replica_writes_a_session_still_clear_its_caches(
+    two_replicas: tuple[Replica, Replica],
+) -> None:
+    first, second = two_replicas
+    session = session_store.start(second.local, "lead", "password", "local")
+    auth.add_user(
+        first.local, auth.operator("chair"), "new.lead", "New Lead", "lead",
+        password="new-lead-password-1",
+    )  # fmt: skip
+    # The second replica's sign-out takes the lock and copies the new user first; its next
+    # catch_up still says something changed, so its pages forget what they cached.
+    session_store.end(second.local, session.session_id, "signed out")
+    assert auth.get_user(second.local, "new.lead") is not None
+    assert second.catch_up() is True
+    assert second.catch_up() is False
+
+
+def test_failed_sign_ins_on_one_replica_count_on_another(
+    two_replicas: tuple[Replica, Replica],
+) -> None:
+    first, second = two_replicas
+    stranger, chairs_pc = "203.0.113.66", "198.51.100.7"
+    for _ in range(session_store.FREE_FAILURES):
+        with pytest.raises(NotAllowed, match="not right"):
+            auth.sign_in(first.local, "chair", "guess-guess-guess", stranger)
+    second.catch_up()
+    with pytest.raises(NotAllowed, match="Too many failed sign-ins for this account from this"):
+        auth.sign_in(second.local, "chair", TEST_PASSWORDS["chair"], stranger)
+    assert auth.sign_in(second.local, "chair", TEST_PASSWORDS["chair"], chairs_pc).username == (
+        "chair"
+    )

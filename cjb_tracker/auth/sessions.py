@@ -22,7 +22,17 @@ SESSION_KEY = "signed_in"
 def cookie_secret(con: duckdb.DuckDBPyConnection) -> bytes:
     """The key that signs session cookies, made with the database (store.create_schema).
     (A file that lacks one gets one here; when two sign-ins make one at the same moment,
-    the second commit fails and the first one's key is read.)"""
+    the second commit fails and the first one's key is read.) Read without a write: on a
+    tracker kept in PostgreSQL a write takes the replicas' shared lock, and every page run
+    and every /media/ request reads the key; the key itself is replicated like any row, so
+    a cookie signed by one replica verifies on every other."""
+    cur = con.cursor()
+    try:
+        found = cur.execute(store.load_query("session_cookie_secret")).fetchall()
+    finally:
+        cur.close()
+    if found:
+        return bytes.fromhex(found[0][0])
     for _ in range(3):
         try:
             with store.transaction(con) as cur:

@@ -53,6 +53,15 @@ def keep_up() -> None:
         clear_caches()
 
 
+def current_connection() -> duckdb.DuckDBPyConnection:
+    """The process's connection, first brought up to date (keep_up): for the server's own
+    routes (serve.py: the session cookie, the board pack, the /media/ guard), which run
+    outside any page run. Behind a load balancer such a request may reach a replica that
+    has not yet seen the sign-in another replica just wrote."""
+    keep_up()
+    return connection()
+
+
 @st.cache_data(show_spinner=False)
 def _query(path: str, name: str, **params: Any) -> pd.DataFrame:
     return store.run_query(_connection(path), name, **params)

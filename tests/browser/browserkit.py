@@ -96,16 +96,18 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
 
 @contextmanager
 def dashboard_process(
-    db: Path,
+    db: Path | str,
     log: Path | None = None,
     timeout: float = 30,
     env: dict[str, str] | None = None,
     port: int | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`streamlit run serve.py` (dashboard.py in our server, as `make run` starts it) on
-    `db`, headless on `port` or a free local port, once healthy; yields its URL and
-    process. Its output (the server's log) goes to `log`, by default server.log beside the
-    database."""
+    `db` (a DuckDB file, or a postgresql:// address: one replica), headless on `port` or a
+    free local port, once healthy; yields its URL and process. Its output (the server's
+    log) goes to `log`, by default server.log beside the database file."""
+    if log is None and not isinstance(db, Path):
+        raise ValueError("say where the log of a replica of a PostgreSQL tracker goes")
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "serve.py",
@@ -113,7 +115,7 @@ def dashboard_process(
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     environment = {**os.environ, "CJB_TRACKER_DB": str(db), **(env or {})}
-    with (log or db.parent / "server.log").open("ab") as output:
+    with (log or Path(db).parent / "server.log").open("ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output,
                                    stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
