@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from helpers import TEST_PASSWORDS, add_test_accounts, run_cli
 
-from browser.browserkit import TIMEOUT_MS, screenshot, settle
+from browser.browserkit import TIMEOUT_MS, screenshot, session_cookie, settle
 from cjb_tracker import replica, store
 from deploy import cluster as rig
 
@@ -83,6 +83,7 @@ def signed_in(tab: Any, url: str, role: str, path: str = "") -> None:
     tab.get_by_label("Password", exact=True).fill(TEST_PASSWORDS[role])
     tab.get_by_role("button", name="Sign in", exact=True).click()
     tab.get_by_text(re.compile(r"^Signed in as ")).wait_for()
+    session_cookie(tab)  # set by the replica's server once the page has asked for it
 
 
 def shows_narrative(tab: Any, url: str) -> bool:
@@ -158,12 +159,12 @@ def test_a_replica_killed_loses_only_its_sessions_and_no_data(
     bystander.get_by_role("heading", name="Recommendations", exact=True).wait_for()
     assert not bystander.get_by_role("heading", name="Sign in", exact=True).is_visible()
 
-    # The victim's browser is sent to the replica still running; its session there is new,
-    # signed in again by its cookie (valid on every replica) or by the form.
+    # The victim's browser is sent to the replica still running; its Streamlit session there
+    # is new, signed in by its cookie: the session key and the session's row are kept in
+    # PostgreSQL, so the cookie is valid on every replica (no sign-in form).
     victim.goto(cluster.url)
-    victim.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    if victim.get_by_role("heading", name="Sign in", exact=True).is_visible():
-        signed_in(victim, cluster.url, "member")
+    victim.get_by_text(re.compile(r"^Signed in as ")).wait_for()
+    assert not victim.get_by_role("heading", name="Sign in", exact=True).count()
     assert completed(victim, cluster.url) == shown
     screenshot(victim, "cluster-after-a-replica-died")
     assert _counts(cluster.dsn) == counts  # nothing lost, nothing half-written
