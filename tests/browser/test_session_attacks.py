@@ -121,6 +121,9 @@ def test_a_copied_cookie_signs_nobody_in_after_sign_out(chromium: Any, db: Path)
         tab = context.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
         sign_in(tab, url, "chair", "audit")
+        # Set by the server, HttpOnly: no script in the page can read it.
+        assert session_cookie(tab)["httpOnly"]
+        assert "cjb_tracker_session" not in tab.evaluate("document.cookie")
         stolen = copied_cookie(tab)
         assert opens_signed_in(chromium, url, stolen, "audit")  # the copy works while live
         tab.get_by_role("button", name="Sign out").click()
