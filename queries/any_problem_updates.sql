@@ -25,6 +25,9 @@ select
             list_contains(cast($lead_names as varchar[]), r.lead)
             or list_contains(cast($rec_ids as varchar[]), c.rec_id)))
         or ($is_lead and c.status in ('Complete', 'Superseded'))
+        or (c.status in ('Not started', 'In progress', 'Awaiting national action',
+                'Closure proposed')
+            and c.meeting_date >= closed.closed_on)
     ), false)
     -- problems_updates.sql, its last part: a recommendation twice for one meeting. Counted
     -- by a hash of the pair, which is cheaper to count than the pair: two pairs that share
@@ -35,4 +38,12 @@ select
             where c.rec_id is not null and c.meeting_id is not null) as any_problem
 from checked as c
 left join (select rec_id, lead from recommendations where $is_lead) as r
-    on r.rec_id = c.rec_id;
+    on r.rec_id = c.rec_id
+left join (
+    select s.rec_id, m.held_on as closed_on
+    from current_status as s
+    join meetings as m
+        on m.meeting_id = s.last_meeting_id
+    where s.status in ('Complete', 'Superseded')
+) as closed
+    on closed.rec_id = c.rec_id;
