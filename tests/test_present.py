@@ -13,10 +13,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from helpers import read_html_table, table_counts
+from helpers import read_html_table, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
-from cjb_tracker import auth, ingest, presenting, store
+from cjb_tracker import ingest, presenting, store
 
 DASHBOARD = str(Path(__file__).parents[1] / "dashboard.py")
 PRESENT, DECISIONS = "pages/11_present.py", "pages/6_decisions.py"
@@ -39,8 +39,7 @@ PROPOSALS = (
 
 
 def present(role: str = "demo-chair", **params: str) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.session_state[auth.SESSION_KEY] = auth.Session(role)
+    at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), role)
     at.query_params.update({"meeting": JANUARY_2027, **params})
     at.switch_page(PRESENT)
     at.run()
@@ -278,8 +277,7 @@ def test_the_decisions_page_opens_on_the_recommendation_a_link_names(dashboard_d
     )
     con.close()
     for query, chosen in (({}, "RAPE1-R2"), ({"rec": "RAPE1-R3"}, "RAPE1-R3")):
-        at = AppTest.from_file(DASHBOARD, default_timeout=60)
-        at.session_state[auth.SESSION_KEY] = auth.Session("chair")
+        at = sign_in(AppTest.from_file(DASHBOARD, default_timeout=60), "chair")
         at.query_params.update(query)
         at.switch_page(DECISIONS).run()
         assert not at.exception
