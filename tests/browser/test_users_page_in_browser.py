@@ -56,6 +56,6 @@ def test_the_chair_sets_a_one_time_password_while_the_dashboard_runs(
         lead.get_by_label("New password again", exact=True).fill("the-leads-own-password")
         lead.get_by_role("button", name="Save my password").click()
         lead.get_by_text("Your password is saved; your other sessions have ended.").wait_for()
-        lead.get_by_text("Signed in as Test Lead (lead)").wait_for()
+        lead.get_by_text("Signed in as Test Lead (lead)", exact=True).wait_for()
         lead_context.close()
         chair_context.close()
