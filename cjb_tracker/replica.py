@@ -52,6 +52,11 @@ GROWS_BY = {
     "user_records": "record_id",
     "audit_events": "event_id",
     "schema_migrations": "version",
+    # Outcome measures (issue 18): records whose ids come from record_seq under the lock.
+    "measure_records": "record_id",
+    "area_records": "record_id",
+    "measure_values": "value_id",
+    "measure_link_records": "record_id",
 }
 # One key for PostgreSQL's advisory lock: every tracker write in the database takes it.
 WRITE_LOCK = 0x636A6274  # 'cjbt'
