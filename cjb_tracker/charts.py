@@ -480,7 +480,7 @@ def _mark_milestones(
     milestones: list[presenting.Milestone],
     compared_from: presenting.Milestone | None,
 ) -> None:
-    """A dotted vertical line at each milestone with its words and date at the top (staggered
+    """A dotted vertical line at each milestone with its words and date at its foot (staggered
     so neighbours do not overlap); the milestone compared from, solid and heavier."""
     for index, milestone in enumerate(milestones):
         chosen = compared_from is not None and milestone.key == compared_from.key
@@ -500,14 +500,15 @@ def _mark_milestones(
                 "width": 2.5 if chosen else 1.5,
             },
         )
+        # Along the foot of the plot, where the figures (drawn from zero up) seldom are.
         figure.add_annotation(
             x=milestone.on,
-            y=1 - 0.075 * (index % 4),
+            y=0.01 + 0.075 * (index % 4),
             yref="paper",
             text=words,
             showarrow=False,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             xshift=3,
             font={"size": 11, "color": TEXT},
             bgcolor="rgba(255,255,255,0.85)",

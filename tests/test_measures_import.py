@@ -569,3 +569,20 @@ def test_a_links_file_rows_are_written_as_records_of_one_batch(
     assert store.run_query(defined, "measure_links_of_recommendation", rec_id="RAPE1-R1")[
         "name"
     ].tolist() == ["Charge rate"]
+
+
+def test_the_templates_name_every_column_and_say_what_each_takes() -> None:
+    from cjb_tracker import upload_templates
+    from cjb_tracker.formats import FORMATS
+
+    for kind in ("measures", "links"):
+        files = upload_templates.template_files(kind, None, None)
+        assert set(files) == {f"{kind}.csv", f"{kind}.xlsx"}
+        header = files[f"{kind}.csv"].decode("utf-8-sig").splitlines()[0]
+        assert header.split(",") == list(FORMATS[kind].names)
+        book = openpyxl.load_workbook(io.BytesIO(files[f"{kind}.xlsx"]))
+        assert book.sheetnames == [kind.capitalize(), "Read me"]
+        notes = list(book["Read me"].iter_rows(values_only=True))
+        assert notes[0] == ("column", "required", "what to write")
+        assert [row[0] for row in notes[1:]] == list(FORMATS[kind].names)
+        assert all(row[2] for row in notes[1:])  # every column says what it takes

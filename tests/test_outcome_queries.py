@@ -455,3 +455,47 @@ def test_the_trend_chart_names_each_area_and_marks_the_milestones(
         "England and Wales (national)": ["5.8%", "6%", "6.1%", "6.3%"],
         "against 13 Oct 2021": ["before", "before", "neither (contains it)", "after"],
     }
+
+
+# --- The demo ------------------------------------------------------------------------------
+
+
+def test_the_demo_links_rape1_r4_to_illustrative_round_figures_here_and_nationally(
+    tmp_path: Path,
+) -> None:
+    from cjb_tracker import seed
+
+    con = store.connect(tmp_path / "demo.duckdb")
+    try:
+        seed.init_database(con, demo=True)
+        found = measures.linked_to(con, "RAPE1-R4", D(2026, 12, 1))
+        assert list(found["label"]) == [
+            "Charge rate (Adult rape)",
+            "Files meeting the national file standard",
+            "Median days from report to charge (Adult rape)",
+        ]
+        assert list(found["expected"]) == ["rise", "rise", "fall"]
+        for sentence in found["sentence"]:
+            assert sentence.startswith("Since RAPE1-R4 was first reported (14 Jul 2021), the ")
+            assert "in Cambridgeshire" in sentence and "nationally (England and Wales)" in sentence
+            assert sentence.endswith(
+                "Illustrative figures, made up for the demo: not published statistics."
+            )
+            assert not CAUSAL.search(sentence)
+        # Every demo figure is illustrative and round: nothing that reads like a published
+        # statistic to a decimal place.
+        assert con.execute(
+            "select count(*), count(*) filter (where illustrative),"
+            " count(*) filter (where value <> round(value)) from measure_values_in_force"
+        ).fetchall() == [(234, 234, 0)]  # 26 quarters: 3 areas of one measure, 2 of 3
+        assert con.execute(
+            "select count(*) from measures where source like 'ILLUSTRATIVE%'"
+        ).fetchall() == [(4,)]
+        # The demo's completed recommendations read from their completion.
+        r13 = measures.linked_to(con, "RAPE1-R13", D(2026, 12, 1))["sentence"].iloc[0]
+        assert r13.startswith(
+            "Since RAPE1-R13 was completed (14 Jan 2026), the victim withdrawal rate (Adult "
+            "rape) in Cambridgeshire fell from 40% to 38%"
+        )
+    finally:
+        con.close()

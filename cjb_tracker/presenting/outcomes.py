@@ -405,15 +405,15 @@ def outcomes_table(outcomes: pd.DataFrame) -> pd.DataFrame:
                 series_label(n, b)
                 for n, b in zip(outcomes["name"], outcomes["breakdown"], strict=True)
             ],
-            "area": outcomes["own_area"].fillna("—"),
+            "direction": [d for _, d in changes],
             "latest": [_latest(row) for _, row in outcomes.iterrows()],
             "change over four periods": [c for c, _ in changes],
-            "direction": [d for _, d in changes],
             "comparator": [_comparator(row) for _, row in outcomes.iterrows()],
             "linked recommendations": outcomes["recommendations"].fillna("none"),
             "rule": [
                 rule_words(u, b) for u, b in zip(outcomes["unit"], outcomes["better"], strict=True)
             ],
+            "area": outcomes["own_area"].fillna("—"),
         },
         index=outcomes.index,
     )
