@@ -317,6 +317,19 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_written(
     assert counts(defined) == before and figures(defined) == held
 
 
+def test_a_file_from_excel_in_windows_1252_is_read_and_another_separator_refused(
+    defined: duckdb.DuckDBPyConnection,
+) -> None:
+    text = "measure,area,period,value\nCharge rate,Cambridgeshire,Apr \u2013 Jun 2022,5\n"
+    result = load(defined, "measures", text.encode("cp1252"))
+    assert result.status == "committed", result.errors
+    assert [f[3] for f in figures(defined)] == ["Apr - Jun 2022"]
+    semicolons = load(defined, "measures", "measure;area;period;value\nCharge rate;X;Jun 2022;5\n")
+    assert semicolons.status == "rejected"
+    assert [(p.row, p.code) for p in semicolons.errors] == [(1, "format-error")]
+    assert "separated by semicolons" in semicolons.errors[0].message
+
+
 def test_a_missing_column_is_named_once(defined: duckdb.DuckDBPyConnection) -> None:
     result = load(defined, "measures", "measure,area,period\nCharge rate,Cambridgeshire,Jun 2022\n")
     assert result.status == "rejected"

@@ -163,6 +163,12 @@ def test_the_chair_links_and_unlinks_a_measure_on_the_page(outcomes_db: Path) ->
     assert not at.exception
     assert any("RAPE1-R2 is no longer linked" in s.value for s in at.success)
     assert "No outcome measures are linked to this recommendation yet." in texts(at)
+    history = table(at, "link_history")
+    shown = history[["change", "expected", "recorded_by", "batch_status"]].fillna("—")
+    assert shown.values.tolist() == [
+        ["link taken away", "—", "chair", "committed"],
+        ["linked", "fall", "chair", "committed"],
+    ]
     con = store.connect(outcomes_db)
     try:
         assert con.execute(

@@ -101,6 +101,10 @@ def linked_measures(rec_id: str, as_at: dt.date, user: User) -> None:
             )
             sentence = presenting.change_sentence(rec_id, chosen, link, compared)
             outcome_chart(series, sentence, f"linked_{index}", milestones, chosen)
+    history = query("measure_link_history", rec_id=rec_id)
+    if len(history):
+        st.caption("Link history: every link and its removal, newest first")
+        table(history, key="link_history", times=("recorded_at",))
     if user.may("link-measures"):
         link_controls(rec_id, user, links)
 
