@@ -25,7 +25,7 @@ QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 # The schema this code reads and writes (schema_version in queries/schema.sql); a database of
 # an earlier one is upgraded by cjb_tracker.migrate (queries/migrations/).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 6
 FIRST_RELEASED_SCHEMA = 3  # release 0.1.0's: the oldest a Board may hold, the migrations' baseline
 
 _LOCK_PID = re.compile(r"PID (\d+)")

@@ -678,7 +678,7 @@ join by_area as b using (measure_id, breakdown, area_id);
 -- by an earlier version is upgraded by `cjb-tracker migrate`; one made by a later version is
 -- refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (7);
+insert into schema_version values (6);
 
 -- The schema's history: each version's step, when, by whom and by which release
 -- (queries/migrations/; how: 'migrated' by cjb-tracker migrate, 'created' with the file).

@@ -1,4 +1,4 @@
--- Version 7: outcome measures (issue 18). What each measure is, the areas its figures are
+-- Version 6: outcome measures (issue 18). What each measure is, the areas its figures are
 -- for, the figures, and the chair's links from recommendations to the measures they are
 -- meant to move: four new tables of records (the views over them come from schema.sql).
 create table measure_records (
