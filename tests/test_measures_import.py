@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
@@ -18,6 +19,9 @@ from helpers import add_test_accounts
 from cjb_tracker import auth, ingest, measures, store
 from cjb_tracker.errors import NotAllowed, TrackerError
 from cjb_tracker.ingest import ImportResult
+
+# Each test that takes fixture_db runs on a DuckDB file and on PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "data" / "examples"
@@ -38,14 +42,15 @@ def load(
     kind: str,
     text: str | bytes,
     name: str = "file.csv",
-    **options: object,
+    *,
+    only_held: bool = False,
 ) -> ImportResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return ingest.import_file(con, kind, name, data, imported_by="test", **options)  # type: ignore[arg-type]
+    return ingest.import_file(con, kind, name, data, imported_by="test", only_held=only_held)
 
 
-def committed(con: duckdb.DuckDBPyConnection, kind: str, text: str, **options: object) -> int:
-    result = load(con, kind, text, **options)
+def committed(con: duckdb.DuckDBPyConnection, kind: str, text: str) -> int:
+    result = load(con, kind, text)
     assert result.status == "committed", [p.message for p in result.errors]
     assert result.batch_id is not None
     return result.batch_id
@@ -55,7 +60,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in MEASURE_TABLES}
 
 
-def figures(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+def figures(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     return con.execute(
         "select measure_id, area_id, breakdown, period_label, period_kind, period_start,"
         " period_end, value from measure_values_in_force order by measure_id, area_id,"

@@ -16,6 +16,9 @@ import pytest
 
 from cjb_tracker import charts, ingest, measures, presenting, store
 
+# Each test that takes fixture_db runs on a DuckDB file and on PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 ROOT = Path(__file__).parents[1]
 D = dt.date
 LATER = D(2030, 1, 1)
