@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browserkit import running_dashboard, screenshot, settle
 
+from browser.browserkit import running_dashboard, screenshot, settle
 from cjb_tracker import seed, store
 
 AXE = Axe()
