@@ -90,6 +90,10 @@ def test_the_outcomes_page_shows_every_measure_with_its_charts_and_numbers(
     # Each measure: its chart, its summary sentence and its numbers.
     assert len(at.get("plotly_chart")) == 2
     assert "Charge rate (Adult rape) in Cambridgeshire: 7.4% in Jan - Mar 2022" in texts(at)
+    # Each measure's caption names its rule and the recommendations linked to it.
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("%, higher is better · linked to RAPE1-R1, RAPE1-R4") for c in captions)
+    assert any(c.startswith("days, lower is better · linked to RAPE1-R4 ·") for c in captions)
     numbers = table(at, "outcome_0_numbers")
     assert list(numbers.columns) == [
         "period",

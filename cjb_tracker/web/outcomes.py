@@ -58,6 +58,9 @@ def outcome_sections(outcomes: pd.DataFrame, as_at: dt.date) -> None:
 
 def _definition(row: pd.Series) -> str:
     parts = [presenting.rule_words(str(row["unit"]), str(row["better"]))]
+    # Named here too: in the table above, the column is off to the right on a narrow screen.
+    linked = row.get("recommendations")
+    parts.append(f"linked to {linked}" if isinstance(linked, str) else "linked to none")
     if isinstance(row.get("stage"), str):
         parts.append(f"stage: {row['stage']}")
     for name in ("description", "source"):
