@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import sign_in
+from helpers import read_html_table, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cjb_tracker import ingest, store
@@ -59,6 +59,13 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
     found = at.get_by_key(f"table-{key}").dataframe
     assert len(found) == 1
     return found[0].value
+
+
+def text_frame(at: AppTest, key: str) -> pd.DataFrame:
+    """The table web.text_table drew under this key, as a reader sees it."""
+    drawn = at.get_by_key(f"table-{key}").html
+    assert len(drawn) == 1
+    return read_html_table(drawn[0].value)[0]
 
 
 def texts(at: AppTest) -> str:
@@ -199,12 +206,12 @@ def test_the_upload_page_takes_a_published_file_reading_only_the_areas_held(
     at.file_uploader(key="upload_file").set_value(("cjs.csv", PUBLISHED, "text/csv"))
     at.run()
     assert not at.exception
-    errors = table(at, "upload_errors")
-    assert errors[["row", "column", "problem"]].values.tolist() == [[4, "area", "foreign-key"]]
+    errors = text_frame(at, "upload_errors")
+    assert errors[["row", "column", "problem"]].values.tolist() == [["4", "area", "foreign-key"]]
     assert at.button(key="commit").disabled
 
     at.checkbox(key="only_held").check().run()
-    warnings = table(at, "upload_warnings")
+    warnings = text_frame(at, "upload_warnings")
     assert "No area 'Norfolk' is held: its 1 row(s) are skipped" in warnings["message"].iloc[0]
     preview = table(at, "upload_preview")
     assert preview["will_write"].tolist() == [True, True, False]
