@@ -419,6 +419,15 @@ def outcomes_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def measures_on_screen(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Presenting mode's outcome measures of one recommendation (outcome_measures.sql with
+    $rec_ids its id, as at the meeting): each series' latest figure in the Board's area, its
+    change over four periods, better or worse in words, and the comparator."""
+    table = outcomes_table(outcomes)
+    columns = ["measure", "latest", "change over four periods", "direction", "comparator"]
+    return table[columns].reset_index(drop=True)
+
+
 def series_choices(choices: pd.DataFrame) -> dict[str, str]:
     """'measure_id<TAB>breakdown' -> 'Charge rate (Adult rape)' for each series a link may
     name (measure_choices.sql)."""

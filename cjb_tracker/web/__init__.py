@@ -71,7 +71,6 @@ from cjb_tracker.web.paging import (
     pager,
 )
 from cjb_tracker.web.present import (
-    optional_query,
     present_controls,
     present_screen,
     presented_position,
@@ -140,7 +139,6 @@ __all__ = [
     "linked_measures",
     "meeting_calendar",
     "meeting_changes",
-    "optional_query",
     "outcome_chart",
     "outcome_sections",
     "owed_by_lead",
