@@ -27,7 +27,7 @@ UNEXPECTED = (
 )
 
 # Pages that read the shared filters; the others do not.
-FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue"})
+FILTERED_PAGES = frozenset({"Overview", "Recommendations", "Meetings", "Overdue", "Outcomes"})
 
 
 # --- Who is signed in -----------------------------------------------------------------
@@ -260,8 +260,9 @@ def illustrative_banner() -> None:
     found = web.query("illustrative_batches")
     if len(found) and int(found["batches"].iloc[0]):
         st.warning(
-            "This database holds **illustrative demo data**: meetings, leads, dates and "
-            "updates beyond the source letter are invented to show how the tracker works.",
+            "This database holds **illustrative demo data**: meetings, leads, dates, "
+            "updates and outcome measures' figures beyond the source letter are invented to "
+            "show how the tracker works.",
             icon="⚠️",
         )
 

@@ -62,10 +62,13 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 ROLES = ("chair", "lead", "member")
 # The pages in each role's sidebar, in order (cjb_tracker.web.PAGES), with their headings.
 WALK = {
-    "member": ["Recommendations", "Meetings", "Overdue", "Accessibility", "Overview"],
-    "lead": ["Recommendations", "Meetings", "Overdue", "Upload", "Accessibility", "Overview"],
+    "member": ["Recommendations", "Meetings", "Overdue", "Outcomes", "Accessibility", "Overview"],
+    "lead": [
+        "Recommendations", "Meetings", "Overdue", "Outcomes", "Upload", "Accessibility",
+        "Overview",
+    ],
     "chair": [
-        "Recommendations", "Meetings", "Overdue", "Upload", "Closure decisions",
+        "Recommendations", "Meetings", "Overdue", "Outcomes", "Upload", "Closure decisions",
         "Audit trail", "Accessibility", "Overview",
     ],
 }  # fmt: skip

@@ -48,6 +48,7 @@ PAGES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("Recommendation detail", "pages/2_recommendations.py", {"rec": "{rec}"}),
     ("Meetings", "pages/3_meetings.py", {}),
     ("Overdue", "pages/4_overdue.py", {}),
+    ("Outcomes", "pages/10_outcomes.py", {}),
     ("Presenting mode", "pages/11_present.py", {}),
     ("Upload", "pages/5_upload.py", {}),
     ("Closure decisions", "pages/6_decisions.py", {}),

@@ -19,6 +19,7 @@ ACTIONS = (
     "undo",
     "closure-proposal",
     "closure-decision",
+    "measure-link",
     "export",
     "user",
     "migrate",

@@ -43,12 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--demo", action="store_true", help="add illustrative demo data")
     what.add_argument("--seed-only", action="store_true", help="only the source letter (default)")
 
-    load = commands.add_parser("import", help="import an updates, recommendations or meetings file")
+    load = commands.add_parser(
+        "import", help="import an updates, recommendations, meetings, measures or links file"
+    )
     load.add_argument("kind", choices=KINDS)
     load.add_argument("file", type=Path)
     _add_db(load)
     _add_by(load)
     load.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    load.add_argument(
+        "--only-held",
+        action="store_true",
+        help="measures: skip (with a warning) the rows of measures and areas not held, as in a "
+        "published file that covers every area",
+    )
     load.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
 
     undo = commands.add_parser("undo", help="revert an import batch (recorded, nothing deleted)")
@@ -222,7 +230,12 @@ def _on(con: duckdb.DuckDBPyConnection, path: Path | str, args: argparse.Namespa
             from cjb_tracker import ingest
 
             result = ingest.import_path(
-                con, args.kind, args.file, imported_by=_who(args.by), dry_run=args.dry_run
+                con,
+                args.kind,
+                args.file,
+                imported_by=_who(args.by),
+                dry_run=args.dry_run,
+                only_held=args.only_held,
             )
             return _report(result, args.json)
         if args.command in remind_cli.COMMANDS:

@@ -1,5 +1,12 @@
-"""The three files people upload: their columns, the other names a column may go by,
-and how a header cell is matched to a column.
+"""The files people upload: their columns, the other names a column may go by, and how a
+header cell is matched to a column.
+
+Updates, recommendations and meetings are the tracker's own; measures (outcome figures,
+with the rows that define measures and areas) and links (which recommendation is meant to
+move which measure) are issue 18's. The measures format's aliases are the column names of
+the CJS Delivery Data Dashboard's long CSV (`metric_name`, `geographic_area_name`,
+`time_period`, `offence_type`, `date_granularity`, `stage`, `value`), so a file downloaded
+from it is read as it is.
 """
 
 from __future__ import annotations
@@ -7,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-KINDS: tuple[str, ...] = ("updates", "recommendations", "meetings")
+KINDS: tuple[str, ...] = ("updates", "recommendations", "meetings", "measures", "links")
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,40 @@ MEETINGS = FileFormat(
     ),
 )
 
-FORMATS: dict[str, FileFormat] = {f.kind: f for f in (UPDATES, RECOMMENDATIONS, MEETINGS)}
+MEASURES = FileFormat(
+    kind="measures",
+    sheet_names=("measures", "measure", "figures", "data"),
+    columns=(
+        Column("measure", True, aliases=("metric_name", "metric", "measure_name", "indicator")),
+        Column("area", True, aliases=("geographic_area_name", "area_name", "geography")),
+        Column("period", True, aliases=("time_period", "quarter", "month")),
+        Column("value", True, aliases=("figure",)),
+        Column("unit", aliases=("units", "unit_of_measure")),
+        Column("better", aliases=("better_when", "polarity", "good_direction")),
+        Column("description", aliases=("definition", "measure_description")),
+        Column("source", aliases=("data_source", "publication")),
+        Column("breakdown", aliases=("offence_type", "offence", "category")),
+        Column("stage", aliases=("cjs_stage",)),
+        Column("granularity", aliases=("date_granularity", "frequency", "period_type")),
+        Column("area_type", aliases=("area_role", "comparator", "area_kind")),
+    ),
+)
+
+LINKS = FileFormat(
+    kind="links",
+    sheet_names=("links", "link", "measure_links"),
+    columns=(
+        Column("recommendation_id", True, aliases=("rec_id", "recommendation", "rec", "ref")),
+        Column("measure", True, aliases=("metric_name", "metric", "measure_name")),
+        Column("breakdown", aliases=("offence_type", "offence", "category")),
+        Column("expected", aliases=("expected_direction", "should", "direction")),
+        Column("note", aliases=("notes", "why", "reason")),
+    ),
+)
+
+FORMATS: dict[str, FileFormat] = {
+    f.kind: f for f in (UPDATES, RECOMMENDATIONS, MEETINGS, MEASURES, LINKS)
+}
 
 _INVISIBLE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff_\-]+")
 

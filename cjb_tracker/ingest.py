@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cjb_tracker import audit, auth, batches, store, vocab
+from cjb_tracker import audit, auth, batches, measures, store, vocab
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.formats import FORMATS, KINDS
@@ -64,6 +64,10 @@ _QUERIES = {
     "meetings": _KindQueries(
         "check_meetings", "problems_meetings", "insert_meetings", "count_meeting_records"
     ),
+    "measures": _KindQueries(
+        "check_measures", "problems_measures", "insert_measures", "count_measure_records"
+    ),
+    "links": _KindQueries("check_links", "problems_links", "insert_links", "count_link_records"),
 }
 
 
@@ -164,10 +168,13 @@ def import_file(
     dry_run: bool = False,
     illustrative: bool = False,
     source: Path | None = None,
+    only_held: bool = False,
 ) -> ImportResult:
     """Check the file; unless it is a dry run or has errors, write it as one batch.
     `imported_by` is the signed-in user, or a name given on the command line (which acts
-    with chair rights: see auth.operator)."""
+    with chair rights: see auth.operator). With `only_held`, a measures file's rows for a
+    measure or area the tracker neither holds nor the file defines are skipped with a
+    warning, not refused (a published file covers every area)."""
     _require_kind(kind)
     actor = _allowed(con, kind, file_name, imported_by, dry_run)
     cur = con.cursor()
@@ -181,27 +188,38 @@ def import_file(
             staged: Staged | Rejected = stage_file(cur, FORMATS[kind], file_name, data, source)
         except Rejected as rejected:
             staged = rejected
+        how = _How(kind, actor, dry_run, illustrative, only_held)
         if hashing is None:
-            return _check_and_write(cur, kind, staged, actor, True, illustrative, file_name, "")
+            return _check_and_write(cur, how, staged, file_name, "")
         sha256 = hashing.result().hexdigest()
         with batches.writing(con, conflict=SAVED_AT_THE_SAME_MOMENT):
-            return _write_once(con, cur, kind, staged, actor, illustrative, file_name, sha256)
+            return _write_once(con, cur, how, staged, file_name, sha256)
     finally:
         cur.close()
+
+
+@dataclass(frozen=True)
+class _How:
+    """How one file is imported: its kind, by whom, and the options given."""
+
+    kind: str
+    actor: User
+    dry_run: bool
+    illustrative: bool
+    only_held: bool
 
 
 def _write_once(
     con: duckdb.DuckDBPyConnection,
     cur: duckdb.DuckDBPyConnection,
-    kind: str,
+    how: _How,
     staged: Staged | Rejected,
-    actor: User,
-    illustrative: bool,
     file_name: str,
     sha256: str,
 ) -> ImportResult:
     """Under the write lock: nothing for a file already committed, else the checked batch
     written (or its rejection recorded)."""
+    kind, actor = how.kind, how.actor
     if (earlier := _committed_batch_with(con, kind, sha256)) is not None:
         batch = _record_batch(con, kind, file_name, sha256, actor.username, "duplicate")
         message = f"This file was already imported as batch {earlier}; nothing was added."
@@ -210,7 +228,7 @@ def _write_once(
             batch_id=batch,
             warnings=[Problem(None, None, "duplicate-row", message)],
         )
-    result = _check_and_write(cur, kind, staged, actor, False, illustrative, file_name, sha256)
+    result = _check_and_write(cur, how, staged, file_name, sha256)
     if result.status == "rejected":
         result.batch_id = _record_batch(
             con,
@@ -234,11 +252,8 @@ _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cjb-sha256")
 
 def _check_and_write(
     cur: duckdb.DuckDBPyConnection,
-    kind: str,
+    how: _How,
     staged: Staged | Rejected,
-    actor: User,
-    dry_run: bool,
-    illustrative: bool,
     file_name: str,
     sha256: str,
 ) -> ImportResult:
@@ -246,9 +261,10 @@ def _check_and_write(
     batch in one transaction (the caller holds the write lock for a real import)."""
     if isinstance(staged, Rejected):
         return ImportResult("rejected", errors=staged.problems)
+    kind, actor = how.kind, how.actor
     try:
         with store.begun(cur):
-            result = _check_in(cur, kind, staged, actor, dry_run)
+            result = _check_in(cur, how, staged)
             batch_id = batches.new_batch_id(cur)
             before = _count_records(cur, kind)
             _insert_records(cur, kind, batch_id)
@@ -265,7 +281,7 @@ def _check_and_write(
                     rows=result.rows,
                     inserted=inserted,
                     warnings=len(result.warnings),
-                    illustrative=illustrative,
+                    illustrative=how.illustrative,
                 ),
             )
             store.refresh_derived(cur, batch_id)  # once the batch is live: they read live ones
@@ -308,16 +324,14 @@ def _audit_commit(
         )  # fmt: skip
 
 
-def _check_in(
-    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, actor: User, dry_run: bool
-) -> ImportResult:
+def _check_in(cur: duckdb.DuckDBPyConnection, how: _How, staged: Staged) -> ImportResult:
     """Check the staged file inside the import's transaction; raise _RolledBack when it
     must not be written (problems found, or a dry run)."""
-    errors, warnings = _check(cur, kind, staged, actor)
+    errors, warnings = _check(cur, how, staged)
     result = ImportResult("valid", rows=staged.rows, errors=errors, warnings=warnings)
     if errors:
         result.status = "rejected"
-    if errors or dry_run:
+    if errors or how.dry_run:
         # The preview is for the check a person reads before committing (the Upload page's
         # dry run); a file that is written goes without (for updates it would be a second
         # read of every staged row).
@@ -327,11 +341,20 @@ def _check_in(
 
 
 def _check(
-    cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged, actor: User
+    cur: duckdb.DuckDBPyConnection, how: _How, staged: Staged
 ) -> tuple[list[Problem], list[Problem]]:
+    kind, actor = how.kind, how.actor
     _register_vocabularies(cur)
-    store.run_script(cur, _QUERIES[kind].check, imported_by=actor.display_name)
-    found = [] if kind == "updates" else _problems(cur, kind, staged)
+    if kind in ("measures", "links"):
+        measures.register_lookups(cur, kind)
+    options = {
+        "imported_by": actor.display_name,
+        "missing": staged.missing,
+        "markers": list(measures.NO_FIGURE_MARKS),
+        "only_held": how.only_held,
+    }
+    store.run_script(cur, _QUERIES[kind].check, **options)
+    found = [] if kind == "updates" else _problems(cur, kind, options)
     if kind == "updates":
         # `checked` is a view over the stage: one narrow read says whether any check fails;
         # only then are the rows kept and each problem's row, column and message found.
@@ -343,7 +366,7 @@ def _check(
         params = {"missing": staged.missing, **authority}
         if cur.execute(store.load_query("any_problem_updates"), params).fetchall()[0][0]:
             store.run_script(cur, "keep_checked_updates")
-            found = _problems(cur, kind, staged)
+            found = _problems(cur, kind, options)
             found += cur.execute(
                 store.load_query("problems_updates_authority"), authority
             ).fetchall()
@@ -353,12 +376,10 @@ def _check(
     return sorted(errors, key=sort_key), sorted(warnings, key=sort_key)
 
 
-def _problems(cur: duckdb.DuckDBPyConnection, kind: str, staged: Staged) -> list[Any]:
+def _problems(cur: duckdb.DuckDBPyConnection, kind: str, options: dict[str, Any]) -> list[Any]:
     """Each problem the kind's checks find in `checked`: (row, column, code, message,
-    is_warning)."""
-    return cur.execute(
-        store.load_query(_QUERIES[kind].problems), {"missing": staged.missing}
-    ).fetchall()
+    is_warning). `options`: the parameters the kind's queries may use."""
+    return store.run_rows(cur, _QUERIES[kind].problems, **options)
 
 
 def _register_vocabularies(cur: duckdb.DuckDBPyConnection) -> None:
@@ -446,8 +467,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: User | 
         if blockers:
             later = ", ".join(str(b) for (b,) in blockers)
             raise TrackerError(
-                f"Batch {batch_id} added meetings or recommendations that later batches use "
-                f"({later}). Undo those first."
+                f"Batch {batch_id} added meetings, recommendations, measures or areas that "
+                f"later batches use ({later}). Undo those first."
             )
         batches.revert(cur, batch_id, actor.username)
         store.refresh_derived(cur, batch_id)

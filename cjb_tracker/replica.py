@@ -54,6 +54,11 @@ GROWS_BY = {
     "sign_in_attempts": "attempt_id",
     "one_time_passwords": "record_id",  # (a user_records id: taken under the write lock)
     "schema_migrations": "version",
+    # Outcome measures (issue 18): records whose ids come from record_seq under the lock.
+    "measure_records": "record_id",
+    "area_records": "record_id",
+    "measure_values": "value_id",
+    "measure_link_records": "record_id",
 }
 # The server's own state rather than the tracker's records: a session's last use moves
 # every minute a user works, and the sign-in attempts grow with every try. They are

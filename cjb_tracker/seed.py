@@ -52,13 +52,20 @@ def load_seed(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
 
 
 def load_demo(con: duckdb.DuckDBPyConnection) -> list[ImportResult]:
-    """Illustrative meetings, leads, due dates, a second report and updates."""
+    """Illustrative meetings, leads, due dates, a second report and updates; then outcome
+    measures (made-up series for what the letter's responses name, one file in the CJS
+    Delivery Data Dashboard's published shape) and the recommendations linked to them."""
     files = [("meetings", DEMO / "meetings.csv"), ("recommendations", DEMO / "recommendations.csv")]
     files += [("updates", path) for path in sorted((DEMO / "updates").glob("*.csv"))]
     results = [
         _must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in files
     ]
     _demo_decisions(con)
+    outcomes = [("measures", path) for path in sorted((DEMO / "measures").glob("*.csv"))]
+    outcomes += [("links", DEMO / "measure_links.csv")]
+    results += [
+        _must_commit(con, kind, path, DEMO_AUTHOR, illustrative=True) for kind, path in outcomes
+    ]
     _demo_accounts(con)
     _demo_lead_addresses(con)
     return results

@@ -25,7 +25,7 @@ QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 # The schema this code reads and writes (schema_version in queries/schema.sql); a database of
 # an earlier one is upgraded by cjb_tracker.migrate (queries/migrations/).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FIRST_RELEASED_SCHEMA = 3  # release 0.1.0's: the oldest a Board may hold, the migrations' baseline
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -223,6 +223,14 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Da
         return cur.execute(load_query(name), params or None).df()
     finally:
         cur.close()
+
+
+def run_rows(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows queries/{name}.sql (one statement) returns on this cursor, given the $name
+    parameters it uses of those passed."""
+    sql = load_query(name)
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return cur.execute(sql, used or None).fetchall()
 
 
 def run_script(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:

@@ -39,6 +39,55 @@ def blank_template(kind: str) -> pd.DataFrame:
     return pd.DataFrame(columns=list(FORMATS[kind].names))
 
 
+# What each column of the outcome files takes: the XLSX template's 'Read me' sheet (the
+# README has the same, with an example file in data/examples/).
+COLUMN_NOTES: dict[str, dict[str, str]] = {
+    "measures": {
+        "measure": "The measure's name, e.g. Charge rate (also metric_name).",
+        "area": "The area the figure is for, e.g. England and Wales (also geographic_area_name).",
+        "period": "Apr - Jun 2022, 2022/23 Q1, 12 months to Jun 2022, Jun 2022, 2022/23, "
+        "30/06/2022 (also time_period). Leave period and value empty on a row that only "
+        "defines a measure or an area.",
+        "value": "The figure alone: 7.4 for 7.4%. A publisher's mark for none (.., [c], [x]) "
+        "skips the row.",
+        "unit": "To define a measure: %, days, count or rate.",
+        "better": "To define a measure: which way is better, higher or lower.",
+        "description": "To define a measure: what it counts.",
+        "source": "To define a measure: where the figures come from.",
+        "breakdown": "Optional, e.g. an offence type: Adult rape (also offence_type).",
+        "stage": "Optional, when defining a measure: the stage, e.g. Charge.",
+        "granularity": "Optional: Month, Quarter, Year, Rolling year, Day (also "
+        "date_granularity). With it, Jun 2022 is the period of that length ending in June.",
+        "area_type": "To define an area: own (the Board's), national, similar (the most "
+        "similar group) or other.",
+    },
+    "links": {
+        "recommendation_id": "e.g. RAPE1-R4.",
+        "measure": "A measure the tracker holds, e.g. Charge rate.",
+        "breakdown": "Optional: the breakdown of its figures, e.g. Adult rape.",
+        "expected": "rise or fall: the way the recommendation should move it (empty: the "
+        "way the measure calls better).",
+        "note": "Optional: why it is linked.",
+    },
+}
+
+
+def column_notes(kind: str) -> pd.DataFrame | None:
+    """The 'Read me' sheet of a template with no rows to list: each column, whether it is
+    required, and what it takes (None for kinds without notes)."""
+    notes = COLUMN_NOTES.get(kind)
+    if notes is None:
+        return None
+    fmt = FORMATS[kind]
+    return pd.DataFrame(
+        {
+            "column": list(fmt.names),
+            "required": ["yes" if c.required else "" for c in fmt.columns],
+            "what to write": [notes.get(name, "") for name in fmt.names],
+        }
+    )
+
+
 def _day_first(value: Any) -> str:
     if value is None or pd.isna(value):
         return ""
@@ -191,5 +240,5 @@ def template_file(kind: str, rows: pd.DataFrame | None, suffix: str) -> bytes:
         frame = updates_template(sendable(rows))
         notes = read_me(rows)
     else:
-        frame, notes = blank_template(kind), None
+        frame, notes = blank_template(kind), column_notes(kind)
     return to_csv_bytes(frame) if suffix == "csv" else to_xlsx_bytes(frame, kind, notes)

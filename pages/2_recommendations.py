@@ -61,6 +61,8 @@ web.chart_with_numbers(
     key="timeline",
     rec_id=rec_id,
 )
+st.subheader("Outcome measures it is meant to move")
+web.linked_measures(rec_id, filters.as_at, web.current_user())
 st.subheader("Due-date history")
 history = web.query("due_date_history", rec_id=rec_id)
 st.text(

@@ -63,9 +63,9 @@ def show_check(kind: str, result: ImportResult) -> None:
         kind, shown, web.query("current_positions", rec_ids=rec_ids)
     )
     if len(preview):
-        changing = presenting.status_changes_count(preview)
-        st.subheader(f"Preview of what would be written ({changing} status change(s))")
-        web.table(preview, key="upload_preview", dates=("revised_due", "due_date", "held_on"))
+        st.subheader(presenting.preview_heading(kind, preview))
+        dates = ("revised_due", "due_date", "held_on", "period_start", "period_end")
+        web.table(preview, key="upload_preview", dates=dates)
 
 
 def commit_button(data: bytes, user: User, result: ImportResult | None) -> None:
@@ -113,7 +113,11 @@ committed, undone = web.commit_outcome(), web.undo_outcome()  # each said once, 
 st.title("Upload")
 kinds = [k for k in KINDS if user.may(f"import-{k}")]
 kind = st.radio(
-    "What are you uploading?", kinds, key=FORM.kind, horizontal=True, format_func=str.capitalize
+    "What are you uploading?",
+    kinds,
+    key=FORM.kind,
+    horizontal=True,
+    format_func=lambda k: presenting.KIND_LABELS.get(k, k),
 )
 if user.role == "lead":
     st.caption(
@@ -136,12 +140,19 @@ template_downloads(kind, lead)
 
 st.header("2. Upload and check")
 st.caption(f"Recorded as uploaded by {user.label}.")
+only_held = kind == "measures" and st.checkbox(
+    "Read only the measures and areas the tracker holds",
+    key=FORM.only_held,
+    help="A file downloaded from the CJS Delivery Data Dashboard covers every area and many "
+    "measures: with this, their rows are skipped (each name once, as a warning) rather than "
+    "refused.",
+)
 upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key=FORM.file)
 if upload is not None:
     data = upload.getvalue()
     # Once committed, the file is not checked again against the data it has just changed.
     done = web.is_committed(data)
-    result = None if done else web.check_upload(kind, upload.name, data, user)
+    result = None if done else web.check_upload(kind, upload.name, data, user, only_held)
     if result is not None:
         show_check(kind, result)
     st.header("3. Commit")

@@ -18,7 +18,7 @@ create table bodies (
 
 create table import_batches (
     batch_id integer primary key,
-    kind varchar not null,          -- seed | updates | recommendations | meetings
+    kind varchar not null,          -- seed | updates | recommendations | meetings | decision | measures | links
     file_name varchar,
     sha256 varchar,
     imported_by varchar,
@@ -542,11 +542,173 @@ create table reminder_messages (
     sent_at timestamptz not null default now()
 );
 
+-- Outcome measures (issue 18): what each measure is, the areas its figures are for, the
+-- figures, and which recommendations are meant to move which measures. Records like the
+-- rest, each written by a batch (a measures or links file, or the chair on a
+-- recommendation's page); undoing the batch takes them out of every view below.
+
+-- A measure, defined once: its unit, which way is better, what it counts and where from.
+create table measure_records (
+    record_id bigint primary key,       -- nextval('record_seq')
+    measure_id varchar not null,        -- the name as compared: name_key(name)
+    name varchar not null,
+    unit varchar not null check (unit in ('%', 'days', 'count', 'rate')),
+    better varchar not null check (better in ('higher', 'lower')),
+    description varchar,
+    source varchar,
+    stage varchar,                      -- the stage of the system, e.g. Charge (optional)
+    batch_id integer not null
+);
+
+-- An area figures are given for: the Board's own, or a comparator (national, the most
+-- similar group, another area).
+create table area_records (
+    record_id bigint primary key,       -- nextval('record_seq')
+    area_id varchar not null,           -- name_key(name)
+    name varchar not null,
+    role varchar not null check (role in ('own', 'national', 'similar', 'other')),
+    batch_id integer not null
+);
+
+-- One figure: a measure, for an area (and a breakdown, e.g. an offence type), over a period
+-- from its first to its last day. A later batch's figure for the same period revises it.
+create table measure_values (
+    value_id bigint primary key,        -- nextval('record_seq')
+    measure_id varchar not null,
+    area_id varchar not null,
+    breakdown varchar not null,         -- '' for the whole, no breakdown
+    period_label varchar not null,      -- as the tracker prints it: 'Apr - Jun 2022'
+    period_kind varchar not null
+        check (period_kind in ('day', 'month', 'quarter', 'year', 'months', 'range')),
+    period_start date not null,
+    period_end date not null,
+    value double not null,
+    batch_id integer not null,
+    source_row integer
+);
+
+-- The chair's link from a recommendation to a measure it is meant to move, with the way it
+-- should move; a record with linked = false takes the link away. The newest record of a
+-- recommendation, measure and breakdown in a live batch stands.
+create table measure_link_records (
+    record_id bigint primary key,       -- nextval('record_seq')
+    rec_id varchar not null,
+    measure_id varchar not null,
+    breakdown varchar not null,
+    expected varchar check (expected in ('rise', 'fall')),
+    linked boolean not null,
+    note varchar,
+    batch_id integer not null
+);
+
+-- A measure's or an area's name as compared: spaces of every kind collapsed, lower case.
+create macro name_key(x) as
+    nullif(lower(trim(regexp_replace(x, '[\s\x{00A0}\x{200B}-\x{200D}\x{FEFF}]+', ' ', 'g'))), '');
+
+create view measures as
+select measure_id, name, unit, better, description, source, stage, record_id, batch_id,
+    illustrative
+from (
+    select m.*, b.illustrative,
+        row_number() over (partition by m.measure_id order by m.record_id desc) as newest
+    from measure_records as m
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+create view areas as
+select area_id, name, role, record_id, batch_id, illustrative
+from (
+    select a.*, b.illustrative,
+        row_number() over (partition by a.area_id order by a.record_id desc) as newest
+    from area_records as a
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+-- The figure in force for each measure, area, breakdown and period: the newest live one.
+create view measure_values_in_force as
+select value_id, measure_id, area_id, breakdown, period_label, period_kind, period_start,
+    period_end, value, batch_id, illustrative
+from (
+    select v.*, b.illustrative,
+        row_number() over (
+            partition by v.measure_id, v.area_id, v.breakdown, v.period_start, v.period_end
+            order by v.value_id desc) as newest
+    from measure_values as v
+    join live_batches as b using (batch_id)
+)
+where newest = 1;
+
+-- The links that stand: the newest live record of each, unless it took the link away.
+create view measure_links as
+select l.rec_id, l.measure_id, l.breakdown, l.expected, l.note, l.record_id, l.batch_id
+from (
+    select l.*,
+        row_number() over (
+            partition by l.rec_id, l.measure_id, l.breakdown order by l.record_id desc)
+            as newest
+    from measure_link_records as l
+    semi join live_batches as b using (batch_id)
+) as l
+semi join recommendations as r using (rec_id)
+where l.newest = 1
+    and l.linked;
+
+-- Each series (a measure and breakdown) in one kind of period, so that a trend compares like
+-- with like: the kind the Board's own area has most figures in (then the most figures in
+-- all; then the shortest). Each figure says whether it is of the series' own area (the own
+-- area with most figures) or its comparator (national first, then the most similar group,
+-- then another area, each with figures in that kind); other areas' figures are kept, with
+-- no series_role, for the charts.
+create view series_values as
+with figures as (
+    select v.measure_id, v.breakdown, v.area_id, a.name as area, a.role, v.period_kind,
+        v.period_label, v.period_start, v.period_end, v.value, v.illustrative
+    from measure_values_in_force as v
+    join areas as a using (area_id)
+    semi join measures as m using (measure_id)
+),
+kinds as (
+    select measure_id, breakdown, period_kind,
+        row_number() over (
+            partition by measure_id, breakdown
+            order by count(*) filter (where role = 'own') desc, count(*) desc,
+                max(period_end - period_start), period_kind) as pick
+    from figures
+    group by measure_id, breakdown, period_kind
+),
+chosen as (
+    select f.*
+    from figures as f
+    semi join kinds as k
+        on k.measure_id = f.measure_id
+        and k.breakdown = f.breakdown
+        and k.period_kind = f.period_kind
+        and k.pick = 1
+),
+by_area as (
+    select measure_id, breakdown, area_id, role,
+        row_number() over (
+            partition by measure_id, breakdown, role = 'own'
+            order by case role when 'own' then 0 when 'national' then 1 when 'similar' then 2
+                else 3 end, count(*) desc, area_id) as pick
+    from chosen
+    group by measure_id, breakdown, area_id, role
+)
+select c.*,
+    case
+        when b.pick = 1 and c.role = 'own' then 'own'
+        when b.pick = 1 then 'comparator'
+    end as series_role
+from chosen as c
+join by_area as b using (measure_id, breakdown, area_id);
+
 -- Which version of this schema the file holds (cjb_tracker.store.SCHEMA_VERSION): a file made
 -- by an earlier version is upgraded by `cjb-tracker migrate`; one made by a later version is
 -- refused with a sentence rather than half-read.
 create table schema_version (version integer not null);
-insert into schema_version values (6);
+insert into schema_version values (7);
 
 -- The schema's history: each version's step, when, by whom and by which release
 -- (queries/migrations/; how: 'migrated' by cjb-tracker migrate, 'created' with the file).

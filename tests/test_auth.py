@@ -247,14 +247,14 @@ def page_links(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("member", ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
-                    "Accessibility"]),
-        ("lead", ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
-                  "Upload", "Accessibility"]),
+        ("member", ["Overview", "Recommendations", "Meetings", "Overdue", "Outcomes",
+                    "Presenting mode", "Accessibility"]),
+        ("lead", ["Overview", "Recommendations", "Meetings", "Overdue", "Outcomes",
+                  "Presenting mode", "Upload", "Accessibility"]),
         (
             "chair",
-            ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
-             "Closure decisions", "Audit trail", "Reminders", "Users", "Accessibility"],
+            ["Overview", "Recommendations", "Meetings", "Overdue", "Outcomes", "Presenting mode",
+             "Upload", "Closure decisions", "Audit trail", "Reminders", "Users", "Accessibility"],
         ),
     ],
 )  # fmt: skip

@@ -153,3 +153,28 @@ def test_the_pack_formats_the_parser_offers_are_the_packs() -> None:
     from cjb_tracker import cli, packs
 
     assert cli.PACK_FORMATS == packs.FORMATS
+
+
+def test_import_measures_and_links_and_a_published_file_reading_only_the_areas_held(
+    cli_db: Path, tmp_path: Path
+) -> None:
+    examples = Path(__file__).parents[1] / "data" / "examples"
+    for kind, name in (("measures", "measures.csv"), ("links", "links.csv")):
+        done = run_cli("import", kind, str(examples / name), "--json", db=cli_db)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout)["status"] == "committed"
+    published = tmp_path / "cjs.csv"
+    published.write_text(
+        "stage,metric_name,date_granularity,time_period,value,offence_type,geographic_area_name\n"
+        "Charge,Charge rate,Quarter,Apr - Jun 2022,7.9,Adult rape,Cambridgeshire\n"
+        "Charge,Charge rate,Quarter,Apr - Jun 2022,5.2,Adult rape,Norfolk\n"
+    )
+    refused = run_cli("import", "measures", str(published), "--json", db=cli_db)
+    assert refused.returncode == 1
+    assert [(e["row"], e["column"], e["code"]) for e in json.loads(refused.stdout)["errors"]] == [
+        (3, "area", "foreign-key")
+    ]
+    kept = run_cli("import", "measures", str(published), "--only-held", "--json", db=cli_db)
+    assert kept.returncode == 0, kept.stdout
+    outcome = json.loads(kept.stdout)
+    assert (outcome["status"], outcome["rows"], outcome["inserted"]) == ("committed", 2, 1)

@@ -203,3 +203,75 @@ def test_packs_build_on_threads_sharing_one_connection(
             pool.map(lambda f: packs.build(fixture_db, OCTOBER, f), ["html", "xlsx", "csv"] * 2)
         )
     assert all(built)
+
+
+# --- Outcome measures (issue 18) ------------------------------------------------------------
+
+
+def add_example_measures(con: duckdb.DuckDBPyConnection, illustrative: bool) -> None:
+    """data/examples' measures and links: RAPE1-R4 linked to the charge rate (Adult rape)
+    and to days to charge."""
+    examples = Path(__file__).parents[1] / "data" / "examples"
+    for kind, name in (("measures", "measures.csv"), ("links", "links.csv")):
+        result = ingest.import_path(
+            con, kind, examples / name, imported_by="test", illustrative=illustrative
+        )
+        assert result.status == "committed", result.errors
+
+
+def test_the_pack_has_an_outcomes_page_for_the_measures_linked_to_its_recommendations(
+    fixture_db: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    add_example_measures(fixture_db, illustrative=True)
+    text, pages = pdf_text(packs.build(fixture_db, JANUARY, "pdf"), tmp_path)
+    flat = " ".join(text.split())
+    outcomes = flat[flat.index("Outcomes: what the recommendations are meant to move") :]
+    # As at the meeting (12 Jan 2022): the figures of periods that had ended by then.
+    assert "Figures for periods ending by 12 Jan 2022" in outcomes
+    assert "Illustrative figures, made up for the demo: not published statistics." in outcomes
+    for measure in ("Charge rate (Adult rape)", "Median days from report to charge"):
+        assert measure in outcomes
+    assert "6% (illustrative), Oct - Dec 2021" in outcomes  # the latest, marked
+    assert "England and Wales (national): 6.1% (illustrative)" in outcomes
+    # Each chart's summary and its numbers.
+    assert "Charge rate (Adult rape) in Cambridgeshire: 6% in Oct - Dec 2021" in outcomes
+    assert "Oct - Dec 2021 6% (illustrative) 6.1% (illustrative)" in outcomes
+    # Beside the recommendation, what moved since its milestone (never why).
+    r4 = flat[flat.index("RAPE1-R4 — Improve case strategies") :]
+    assert (
+        "Since RAPE1-R4 was first reported (14 Jul 2021), the charge rate (Adult rape) in "
+        "Cambridgeshire rose from 5.1% to 6% (better; the way it was meant to move)" in r4
+    )
+    # One more page than without measures: the outcomes page.
+    assert pages == 5 + len(SEED_IDS) + 1
+
+
+def test_a_pack_with_no_linked_measure_has_no_outcomes_page(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    page = packs.build(fixture_db, JANUARY, "html").decode("utf-8")
+    assert "Outcomes: what the recommendations" not in page
+    assert "Outcome measures it is meant to move" not in page
+
+
+def test_the_xlsx_pack_holds_every_outcome_figure_and_each_links_sentence(
+    fixture_db: duckdb.DuckDBPyConnection,
+) -> None:
+    add_example_measures(fixture_db, illustrative=False)
+    book = openpyxl.load_workbook(io.BytesIO(packs.build(fixture_db, JANUARY, "xlsx")))
+    assert book.sheetnames == ["Tracker", "Updates", "Outcomes", "Outcome links"]
+    rows = list(book["Outcomes"].iter_rows(values_only=True))
+    assert rows[0][:8] == (
+        "Measure", "Breakdown", "Area", "Kind of area", "Period", "Period start",
+        "Period end", "Value",
+    )  # fmt: skip
+    assert rows[1][:8] == (
+        "Charge rate", "Adult rape", "Cambridgeshire", "own", "Apr - Jun 2021",
+        dt.datetime(2021, 4, 1), dt.datetime(2021, 6, 30), 5.1,
+    )  # fmt: skip
+    assert rows[1][-1] == "no"  # not illustrative
+    links = list(book["Outcome links"].iter_rows(values_only=True))
+    assert [r[:4] for r in links[1:]] == [
+        ("RAPE1-R4", "Charge rate", "Adult rape", "rise"),
+        ("RAPE1-R4", "Median days from report to charge", None, "fall"),
+    ]

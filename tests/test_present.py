@@ -6,8 +6,6 @@ presenting writes nothing. On the demo database's January 2027 Board (CJB:2027-0
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +165,7 @@ def test_a_screen_states_where_the_recommendation_stands_at_the_meeting(
     assert "<h2>Next steps</h2>" in shown
     assert "<h2>Evidence for closure</h2>" in shown
     assert "Evaluation report endorsed by the RASSO Strategic Group, 9 September 2026" in shown
-    assert "Outcome measures" not in shown  # no measures query in this version
+    assert "No outcome measure is linked to this recommendation." in shown
     # The chair's decision form is one click away, on this recommendation.
     [link] = decision_links(at)
     assert link.proto.label == "Record the Board's decision on RAPE1-R6"
@@ -243,28 +241,32 @@ def test_presenting_writes_nothing(demo_dashboard_db: Path) -> None:
 
 # --- The outcome measures a recommendation is linked to (issue 18) ---------------------------
 
-MEASURES = """-- (a stand-in for issue 18's query: one row per measure linked to $rec_id)
-select 'Adult rape charge rate' as measure, '7.4%' as latest, '14 Jan 2027' as as_at
-where $rec_id = 'RAPE1-R6'
-"""
 
-
-def test_a_screen_shows_the_measures_once_the_query_for_them_exists(
-    demo_dashboard_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_screen_shows_the_outcome_measures_its_recommendation_should_move(
+    demo_dashboard_db: Path,
 ) -> None:
-    queries = tmp_path / "queries"
-    shutil.copytree(store.QUERIES, queries)
-    (queries / f"{presenting.MEASURES_QUERY}.sql").write_text(MEASURES, encoding="utf-8")
-    monkeypatch.setattr(store, "QUERIES", queries)
-    monkeypatch.setattr(store, "load_query", functools.cache(store.load_query.__wrapped__))
-    shown = screen(present())
+    # The demo links RAPE1-R4 to three illustrative series (issue 18); the screen gives each
+    # as at the meeting, 13 Jan 2027: the latest figure, its change, better or worse.
+    shown = screen(present(rec="RAPE1-R4"))
     assert "<h2>Outcome measures</h2>" in shown
     measures, _ = read_html_table(shown.split("<h2>Outcome measures</h2>", 1)[1])
-    assert measures.to_dict("records") == [
-        {"measure": "Adult rape charge rate", "latest": "7.4%", "as at": "14 Jan 2027"}
+    assert list(measures.columns) == [
+        "measure", "latest", "change over four periods", "direction", "comparator",
+    ]  # fmt: skip
+    by_name = measures.set_index("measure")
+    assert sorted(by_name.index) == [
+        "Charge rate (Adult rape)",
+        "Files meeting the national file standard",
+        "Median days from report to charge (Adult rape)",
     ]
-    at = present(rec="RAPE1-R11")
-    assert "No outcome measure is linked to this recommendation." in screen(at)
+    charge = by_name.loc["Charge rate (Adult rape)"]
+    assert charge["latest"] == "10% (illustrative), Jul - Sep 2026"
+    assert charge["direction"] == "Better"
+    assert "England and Wales" in charge["comparator"]
+    # A recommendation linked to nothing says so.
+    assert "No outcome measure is linked to this recommendation." in screen(
+        present(rec="RAPE1-R11")
+    )
 
 
 # --- The chair's decision, from presenting mode's link -------------------------------------

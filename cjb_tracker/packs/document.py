@@ -14,7 +14,10 @@ import pandas as pd
 from cjb_tracker import presenting, vocab
 from cjb_tracker.packs.escape import esc
 from cjb_tracker.packs.gather import Pack, reports_covered
-from cjb_tracker.packs.svg import stacked_bars_svg
+from cjb_tracker.packs.svg import stacked_bars_svg, trend_lines_svg
+
+# How many of a series' latest periods the pack's numbers table lists (the XLSX has all).
+OUTCOME_PERIODS = 8
 
 
 def _text(value: Any, missing: str = presenting.NOT_SET) -> str:
@@ -36,6 +39,7 @@ def render_html(pack: Pack) -> str:
             _summary(pack),
             _since_previous(pack),
             _overdue(pack),
+            _outcomes(pack),
             *(_recommendation(pack, rec) for _, rec in pack.recommendations.iterrows()),
         ]
     )
@@ -192,8 +196,65 @@ def _recommendation(pack: Pack, rec: pd.Series) -> str:
         f"<h2>{esc(rec['rec_id'])} — {esc(rec['title'])}</h2>"
         f'<dl class="facts">{rows}</dl>'
         f'<p class="rectext prose">{_text(rec["text"])}</p>'
-        f"{_latest_update(rec)}</section>"
+        f"{_latest_update(rec)}{_linked_outcomes(pack, str(rec['rec_id']))}</section>"
     )
+
+
+def _outcomes(pack: Pack) -> str:
+    """The outcome measures the pack's recommendations are linked to: the table of each
+    one's latest figure, change and comparator, then each one's chart, sentence and latest
+    figures. Nothing when no measure is linked."""
+    if pack.outcomes.empty:
+        return ""
+    shaped = presenting.outcomes_table(pack.outcomes)
+    columns = ["measure", "direction", "latest", "change over four periods", "comparator",
+               "linked recommendations"]  # fmt: skip
+    notice = presenting.illustrative_notice(pack.outcomes)
+    parts = [
+        '<section class="page outcomes"><h2>Outcomes: what the recommendations are meant to '
+        "move</h2>",
+        f'<p class="caption">Figures for periods ending by {esc(presenting.uk_date(pack.as_at))}. '
+        "Better or worse is by each measure's own rule; the change is over the last four "
+        "periods.</p>",
+        f'<p class="notice">{esc(notice)}</p>' if notice else "",
+        html_table(shaped, columns, {}),
+    ]
+    for (_, row), series in zip(pack.outcomes.iterrows(), pack.outcome_series, strict=True):
+        parts.append(_outcome_chart(row, series))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _outcome_chart(row: pd.Series, series: pd.DataFrame) -> str:
+    from cjb_tracker import charts  # the summary sentence; plotly loads only for it
+
+    label = presenting.series_label(row["name"], row["breakdown"])
+    latest = presenting.trend_numbers(series).tail(OUTCOME_PERIODS)
+    return (
+        f'<div class="chart outcome"><h3>{esc(label)}</h3>'
+        f'<p class="caption">{esc(presenting.rule_words(str(row["unit"]), str(row["better"])))}'
+        f"{' · ' + esc(row['source']) if isinstance(row['source'], str) else ''}</p>"
+        f'<p class="prose">{esc(charts.measure_trend_summary(series))}</p>'
+        f"{trend_lines_svg(series)}"
+        f'<p class="caption">The last {len(latest)} periods in the chart (every figure is in '
+        "the XLSX pack's Outcomes sheet):</p>"
+        f"{html_table(latest, list(latest.columns), {})}</div>"
+    )
+
+
+def _linked_outcomes(pack: Pack, rec_id: str) -> str:
+    """What moved in each measure the recommendation is linked to, since its milestone."""
+    if pack.outcome_links.empty:
+        return ""
+    mine = pack.outcome_links[pack.outcome_links["rec_id"] == rec_id]
+    if mine.empty:
+        return ""
+    items = "".join(
+        f"<li><b>{esc(presenting.series_label(r['name'], r['breakdown']))}</b> (meant to "
+        f"{esc(r['expected'])}): {esc(r['sentence'])}</li>"
+        for _, r in mine.iterrows()
+    )
+    return f'<h3>Outcome measures it is meant to move</h3><ul class="outcomes">{items}</ul>'
 
 
 def _latest_update(rec: pd.Series) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from cjb_tracker import presenting, store
+from cjb_tracker import measures, presenting, store
 from cjb_tracker.errors import TrackerError
 
 LAST_MEETINGS = 8  # how many meetings the summary's "status across meetings" chart shows
@@ -31,6 +31,12 @@ class Pack:
     overdue: pd.DataFrame
     recommendations: pd.DataFrame
     updates: pd.DataFrame
+    # Outcome measures (issue 18): the series linked to the pack's recommendations
+    # (outcome_measures.sql), each one's figures (measure_series.sql) in that order, and
+    # each link's sentence (measures.comparisons: rec_id, name, breakdown, expected, ...).
+    outcomes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outcome_series: list[pd.DataFrame] = field(default_factory=list)
+    outcome_links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def meeting_id(self) -> str:
@@ -65,6 +71,7 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
     # (limit None: a pack lists every row, where a page shows presenting.PAGE_ROWS at a time)
     every = {"limit": None, "offset": 0}
     overdue = store.run_query(con, "overdue_recommendations", **everyone, as_at=when, **every)
+    outcomes, series, links = _outcomes(con, list(recommendations["rec_id"]), when)
     return Pack(
         meeting=meeting,
         as_at=when,
@@ -79,7 +86,27 @@ def gather(con: duckdb.DuckDBPyConnection, meeting_id: str, as_at: dt.date | Non
         overdue=overdue[overdue["rec_id"].isin(recommendations["rec_id"])].reset_index(drop=True),
         recommendations=recommendations,
         updates=store.run_query(con, "pack_updates", meeting_id=meeting_id, as_at=when),
+        outcomes=outcomes,
+        outcome_series=series,
+        outcome_links=links,
     )
+
+
+def _outcomes(
+    con: duckdb.DuckDBPyConnection, rec_ids: list[str], as_at: dt.date
+) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.DataFrame]:
+    """The outcome series linked to these recommendations, their figures, and what moved
+    in each since each recommendation's milestone."""
+    everyone = presenting.Filters().selection()
+    outcomes = store.run_query(con, "outcome_measures", **everyone, as_at=as_at, rec_ids=rec_ids)
+    series = [
+        store.run_query(con, "measure_series", measure_id=m, breakdown=b, as_at=as_at)
+        for m, b in zip(outcomes["measure_id"], outcomes["breakdown"], strict=True)
+    ]
+    linked = [measures.comparisons(con, rec_id, as_at) for rec_id in rec_ids]
+    found = [frame for frame in linked if len(frame)]
+    links = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    return outcomes, series, links
 
 
 def _meeting(con: duckdb.DuckDBPyConnection, meeting_id: str) -> pd.Series:

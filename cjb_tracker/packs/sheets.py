@@ -55,7 +55,31 @@ UPDATE_COLUMNS: dict[str, str] = {
 }
 
 
-_DATE_COLUMNS = {"original_due", "due", "last_update_on", "revised_due", "held_on"}
+OUTCOME_COLUMNS: dict[str, str] = {
+    "name": "Measure",
+    "breakdown": "Breakdown",
+    "area": "Area",
+    "role": "Kind of area",
+    "period_label": "Period",
+    "period_start": "Period start",
+    "period_end": "Period end",
+    "value": "Value",
+    "unit": "Unit",
+    "better": "Better when",
+    "illustrative": "Illustrative (not a published figure)",
+}
+OUTCOME_LINK_COLUMNS: dict[str, str] = {
+    "rec_id": "Recommendation ID",
+    "name": "Measure",
+    "breakdown": "Breakdown",
+    "expected": "Meant to",
+    "sentence": "What moved since its milestone",
+}
+
+_DATE_COLUMNS = {
+    "original_due", "due", "last_update_on", "revised_due", "held_on", "period_start",
+    "period_end",
+}  # fmt: skip
 
 
 def tracker_rows(frame: pd.DataFrame, columns: dict[str, str]) -> list[list[Any]]:
@@ -86,6 +110,13 @@ def render_xlsx(pack: Pack) -> bytes:
     tracker.title = "Tracker"
     _fill_sheet(tracker, tracker_rows(pack.recommendations, TRACKER_COLUMNS))
     _fill_sheet(book.create_sheet("Updates"), tracker_rows(pack.updates, UPDATE_COLUMNS))
+    if pack.outcome_series:
+        figures = pd.concat(pack.outcome_series, ignore_index=True)
+        _fill_sheet(book.create_sheet("Outcomes"), tracker_rows(figures, OUTCOME_COLUMNS))
+        _fill_sheet(
+            book.create_sheet("Outcome links"),
+            tracker_rows(pack.outcome_links, OUTCOME_LINK_COLUMNS),
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -31,10 +31,6 @@ AGENDA_SHORT: dict[int, str] = {
 }
 # Up to this many screens the jump list names each; beyond, a number box goes to one.
 JUMP_LIST_LIMIT = 300
-# The query a linked outcome measure comes from, once outcome measures exist (issue 18): one
-# row per measure linked to $rec_id as at $as_at, whatever its columns. Until the file is
-# there, a screen has no measures section.
-MEASURES_QUERY = "recommendation_measures"
 
 
 def presenting_meeting(meetings: pd.DataFrame, today: dt.date) -> str | None:

@@ -44,6 +44,38 @@ PREVIEW_COLUMNS: dict[str, list[str]] = {
         "body",
     ],
     "meetings": ["row_number", "meeting_id", "body", "held_on", "title", "already_held"],
+    "measures": [
+        "row_number",
+        "measure_label",
+        "area_label",
+        "breakdown",
+        "period_label",
+        "period_start",
+        "period_end",
+        "value",
+        "unit",
+        "better",
+        "area_role",
+        "will_write",
+    ],
+    "links": [
+        "row_number",
+        "rec_id",
+        "measure_label",
+        "breakdown",
+        "expected",
+        "note",
+        "will_write",
+    ],
+}
+
+# How each kind of file is named on the Upload page.
+KIND_LABELS: dict[str, str] = {
+    "updates": "Updates",
+    "recommendations": "Recommendations",
+    "meetings": "Meetings",
+    "measures": "Outcome measures",
+    "links": "Links to measures",
 }
 
 
@@ -81,6 +113,15 @@ def status_changes_count(preview: pd.DataFrame) -> int:
     if "changes status" not in preview.columns:
         return 0
     return int(preview["changes status"].str.startswith("yes").sum())
+
+
+def preview_heading(kind: str, preview: pd.DataFrame) -> str:
+    """'Preview of what would be written (2 status change(s))'; for measures and links, how
+    many rows would be written."""
+    if kind in ("measures", "links") and "will_write" in preview.columns:
+        writing = int(preview["will_write"].fillna(False).astype(bool).sum())
+        return f"Preview of what would be written ({writing} of {len(preview)} row(s) shown)"
+    return f"Preview of what would be written ({status_changes_count(preview)} status change(s))"
 
 
 def undo_choices(batches: pd.DataFrame) -> dict[int, str]:

@@ -4,8 +4,10 @@
   board packs, upload templates, drawn charts), cleared when a write changes the data;
 - frame.py: the pages and who may open them, the user and the filters a page runs for,
   the frame dashboard.py runs it in;
-- forms.py: the writes a page asks for (commit, undo, the Board's decision), each on its
-  button's click;
+- forms.py: the writes a page asks for (commit, undo, the Board's decision, a link to an
+  outcome measure), each on its button's click;
+- outcomes.py: outcome measures' charts with their sentences and numbers, and the measures
+  a recommendation is linked to, with the chair's link controls;
 - paging.py and widgets.py: the tables, pagers, charts and cards the pages draw; grids.py:
   the tables drawn as HTML so that no text is cut off, and the Overview's progress grid;
 - present.py: presenting mode's controls, keys and screen;
@@ -38,6 +40,7 @@ from cjb_tracker.web.data import (
 from cjb_tracker.web.downloads import asked_for, audit_events_csv, pack_link, record_export
 from cjb_tracker.web.forms import (
     DecisionForm,
+    LinkForm,
     Outcome,
     ReopenForm,
     UploadForm,
@@ -62,6 +65,7 @@ from cjb_tracker.web.frame import (
     visible_pages,
 )
 from cjb_tracker.web.grids import progress_grid, text_table
+from cjb_tracker.web.outcomes import linked_measures, outcome_chart, outcome_sections
 from cjb_tracker.web.paging import (
     change_table_key,
     meeting_changes,
@@ -71,7 +75,6 @@ from cjb_tracker.web.paging import (
     pager,
 )
 from cjb_tracker.web.present import (
-    optional_query,
     present_controls,
     present_screen,
     presented_position,
@@ -109,6 +112,7 @@ __all__ = [
     "DATE_FORMAT",
     "DecisionForm",
     "FILTER_KEYS",
+    "LinkForm",
     "Outcome",
     "ReopenForm",
     "PAGES",
@@ -140,10 +144,12 @@ __all__ = [
     "labelled_text",
     "lead_address_table",
     "link_column",
+    "linked_measures",
     "manage_user",
     "meeting_calendar",
     "meeting_changes",
-    "optional_query",
+    "outcome_chart",
+    "outcome_sections",
     "owed_by_lead",
     "pack_link",
     "page_offset",

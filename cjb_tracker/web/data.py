@@ -101,16 +101,26 @@ def clear_caches() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs={User: repr})
-def _dry_run(path: str, kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
+def _dry_run(
+    path: str, kind: str, file_name: str, data: bytes, user: User, only_held: bool
+) -> ImportResult:
     return ingest.import_file(
-        _connection(path), kind, file_name, data, dry_run=True, imported_by=user
+        _connection(path),
+        kind,
+        file_name,
+        data,
+        dry_run=True,
+        imported_by=user,
+        only_held=only_held,
     )
 
 
-def check_upload(kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
+def check_upload(
+    kind: str, file_name: str, data: bytes, user: User, only_held: bool = False
+) -> ImportResult:
     """Validate a file as this user would import it, writing nothing (cached per file and
-    user while the data is unchanged)."""
-    return _dry_run(_where(), kind, file_name, data, user)
+    user while the data is unchanged). `only_held`: see ingest.import_file."""
+    return _dry_run(_where(), kind, file_name, data, user, only_held)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -6,14 +6,15 @@ state), and leaves what became of it to be said once on that run."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
-from cjb_tracker import decisions, ingest, presenting
+from cjb_tracker import decisions, ingest, measures, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.errors import TrackerError
-from cjb_tracker.web.data import clear_caches, connection
+from cjb_tracker.web.data import clear_caches, connection, fresh_query
 
 # What a form's write led to, said once on the page's next run: ("success" | "warning" |
 # "error", the sentence). web.say shows it as its level.
@@ -30,6 +31,7 @@ class UploadForm:
     kind: str = "kind"
     file: str = "upload_file"
     undo: str = "undo_batch"
+    only_held: str = "only_held"
 
 
 def is_committed(data: bytes) -> bool:
@@ -52,7 +54,12 @@ def commit_upload(user: User, form: UploadForm) -> None:
         return
     try:
         result = ingest.import_file(
-            connection(), state[form.kind], upload.name, data, imported_by=user
+            connection(),
+            state[form.kind],
+            upload.name,
+            data,
+            imported_by=user,
+            only_held=bool(state.get(form.only_held)),
         )
     except TrackerError as refused:
         state[_COMMIT_KEY] = ("error", str(refused))
@@ -164,4 +171,66 @@ def decision_outcome() -> Outcome | None:
     """What the last decision form in this session led to, once: ("success", what was
     recorded) or ("error", why nothing was)."""
     outcome: Outcome | None = st.session_state.pop(_DECISION_KEY, None)
+    return outcome
+
+
+_LINK_KEY = "link_outcome"
+
+
+@dataclass(frozen=True)
+class LinkForm:
+    """The keys of the chair's link controls on a recommendation's page: the series to link
+    (presenting.series_key), which way it should move, why, and the series to unlink."""
+
+    series: str = "link_series"
+    expected: str = "link_expected"
+    note: str = "link_note"
+    unlink: str = "unlink_series"
+
+
+def link_measure(rec_id: str, user: User, form: LinkForm) -> None:
+    """The Link button's on_click: link the recommendation to the chosen series (a batch),
+    so the page then runs with it; said once by link_outcome."""
+    state = st.session_state
+    key = state.get(form.series)
+    if key is None:
+        return
+    measure_id, breakdown = presenting.split_series_key(key)
+    wanted = measures.Link(
+        rec_id, measure_id, breakdown, state.get(form.expected), state.get(form.note)
+    )
+    _write_link(lambda: measures.link(connection(), user, wanted), rec_id, key, True)
+    state[form.series] = state[form.expected] = None
+    state[form.note] = ""
+
+
+def unlink_measure(rec_id: str, user: User, form: LinkForm) -> None:
+    """The Remove button's on_click: take the chosen link away (a batch)."""
+    state = st.session_state
+    key = state.get(form.unlink)
+    if key is None:
+        return
+    measure_id, breakdown = presenting.split_series_key(key)
+    wanted = measures.Link(rec_id, measure_id, breakdown)
+    _write_link(lambda: measures.unlink(connection(), user, wanted), rec_id, key, False)
+    state[form.unlink] = None
+
+
+def _write_link(write: Callable[[], int], rec_id: str, key: str, linked: bool) -> None:
+    try:
+        batch_id = write()
+    except TrackerError as refused:
+        st.session_state[_LINK_KEY] = ("error", str(refused))
+        return
+    clear_caches()
+    label = presenting.series_choices(fresh_query("measure_choices")).get(key, key)
+    st.session_state[_LINK_KEY] = (
+        "success",
+        presenting.link_message(rec_id, label, batch_id, linked),
+    )
+
+
+def link_outcome() -> Outcome | None:
+    """What the last link or unlink in this session led to, once."""
+    outcome: Outcome | None = st.session_state.pop(_LINK_KEY, None)
     return outcome

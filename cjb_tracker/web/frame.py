@@ -44,6 +44,7 @@ PAGES = (
     ("pages/2_recommendations.py", "Recommendations", "recommendations", None),
     ("pages/3_meetings.py", "Meetings", "meetings", None),
     ("pages/4_overdue.py", "Overdue", "overdue", None),
+    ("pages/10_outcomes.py", "Outcomes", "outcomes", None),
     ("pages/11_present.py", "Presenting mode", "present", None),
     ("pages/5_upload.py", "Upload", "upload", "import-updates"),
     ("pages/6_decisions.py", "Closure decisions", "decisions", "decide-closure"),

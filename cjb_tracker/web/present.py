@@ -7,12 +7,10 @@ session's place in the agenda."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import markup, presenting, store
+from cjb_tracker import markup, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.web.data import query
 
@@ -138,15 +136,6 @@ def present_controls(meeting_id: str, agenda: pd.DataFrame, position: int) -> No
         )
 
 
-def optional_query(name: str, **params: Any) -> pd.DataFrame | None:
-    """The result of queries/{name}.sql, given only the parameters it names; None when
-    there is no such query (a part of the tracker not yet installed)."""
-    if not store.has_query(name):
-        return None
-    sql = store.load_query(name)
-    return query(name, **{k: v for k, v in params.items() if f"${k}" in sql})
-
-
 def present_screen(meeting_id: str, meeting: str, agenda_row: pd.Series, user: User) -> None:
     """One recommendation as the room sees it at the meeting (markup.present_head and
     present_body); for a proposed closure, the link to the chair's decision form on it
@@ -176,7 +165,9 @@ def present_screen(meeting_id: str, meeting: str, agenda_row: pd.Series, user: U
     ]
     if proposed:
         texts.append(("Evidence for closure", presenting.written(item["evidence"])))
-    measures = optional_query(
-        presenting.MEASURES_QUERY, rec_id=rec_id, as_at=item["meeting_held_on"].date()
-    )
+    linked = query(
+        "outcome_measures", report=None, body=None, lead=None, addressee=None,
+        rec_ids=[rec_id], as_at=item["meeting_held_on"].date(),
+    )  # fmt: skip
+    measures = presenting.measures_on_screen(linked)
     st.html(markup.present_body(rec_id, presenting.update_meta(item), texts, measures))

@@ -33,13 +33,13 @@ CHROMIUM_ARGS = [
 ]
 # The sidebar's links for each role (cjb_tracker.web.PAGES), in order.
 NAVIGATION = {
-    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode",
-               "Accessibility"],
-    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
-             "Accessibility"],
+    "member": ["Overview", "Recommendations", "Meetings", "Overdue", "Outcomes",
+               "Presenting mode", "Accessibility"],
+    "lead": ["Overview", "Recommendations", "Meetings", "Overdue", "Outcomes", "Presenting mode",
+             "Upload", "Accessibility"],
     "chair": [
-        "Overview", "Recommendations", "Meetings", "Overdue", "Presenting mode", "Upload",
-        "Closure decisions", "Audit trail", "Reminders", "Users", "Accessibility",
+        "Overview", "Recommendations", "Meetings", "Overdue", "Outcomes", "Presenting mode",
+        "Upload", "Closure decisions", "Audit trail", "Reminders", "Users", "Accessibility",
     ],
 }  # fmt: skip
 

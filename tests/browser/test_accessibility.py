@@ -41,6 +41,7 @@ PAGES = [
     ("recommendations?rec=RAPE1-R4", None),
     ("meetings?meeting=CJB:2021-10-13", "Meetings"),
     ("overdue", "Overdue"),
+    ("outcomes", "Outcomes"),
     ("upload", "Upload"),
     ("decisions", "Closure decisions"),
     ("audit", "Audit trail"),

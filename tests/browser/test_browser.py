@@ -74,6 +74,7 @@ def test_every_page_renders(server: str, tab: Any) -> None:
         ("recommendations", "Recommendations", "2-recommendations"),
         ("meetings?meeting=CJB:2021-10-13", "Meetings", "3-meetings"),
         ("overdue", "Overdue", "4-overdue"),
+        ("outcomes", "Outcomes", "4b-outcomes"),
         ("upload", "Upload", "5-upload"),
         ("decisions", "Closure decisions", "6-decisions"),
         ("audit", "Audit trail", "7-audit"),

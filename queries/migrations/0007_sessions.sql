@@ -1,4 +1,4 @@
--- Version 6: sessions the server can end (signed-in sessions, with their last use), the
+-- Version 7: sessions the server can end (signed-in sessions, with their last use), the
 -- sign-in attempts the throttle counts by account and client, and one-time passwords.
 -- Signed-in sessions (cjb_tracker/session_store.py). Server state rather than a record, like
 -- server_secrets: a session's last use moves, and it ends once. The cookie carries the id,
