@@ -33,8 +33,8 @@ from deploy import pgserver
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = Path("/tmp/cjb-cluster")
 NGINX = "/usr/sbin/nginx"
-# What `make run` serves: serve.py (the session routes) once it exists, dashboard.py before.
-SCRIPT = "serve.py" if (ROOT / "serve.py").exists() else "dashboard.py"
+# What `make run` serves: the dashboard with the session routes (HttpOnly cookie, packs).
+SCRIPT = "serve.py"
 
 
 @dataclass
