@@ -77,8 +77,6 @@ def _round(side: Path, demo: Path, data: Path, scale: Scale) -> dict[str, float]
         for label, runs in pages.items()
         for kind, seconds in runs.items()
     }
-    figures["all pages, first run"] = sum(v for k, v in figures.items() if k.endswith("first run"))
-    figures["all pages, rerun"] = sum(v for k, v in figures.items() if k.endswith(", rerun"))
     imported = json.loads(
         _python(side, "-c", _IMPORT, str(data), str(scale.recommendations), str(scale.meetings))
         .strip().splitlines()[-1]
@@ -132,7 +130,22 @@ def report(runs: dict[str, list[dict[str, float]]], ref: str, scale: Scale) -> i
     print(f"(updates import: {scale.updates:,} rows; pages: the demo database, AppTest)\n")
     print(f"{'figure':<44} {'before s':>9} {'now s':>9} {'ratio':>7}  target")
     found: dict[str, Any] = {}
-    for key in runs["now"][0]:
+    # Pages that both sides have (a page added since the earlier commit has nothing to be
+    # compared with), then their sums.
+    common = [k for k in runs["now"][0] if k in runs["before"][0] and k != "updates import"]
+    for side in runs.values():
+        for figures in side:
+            for kind in ("first run", "rerun"):
+                figures[f"all pages, {kind}"] = sum(
+                    figures[k] for k in common if k.endswith(f", {kind}")
+                )
+    new = sorted(
+        {k.rsplit(", ", 1)[0] for k in runs["now"][0]}
+        - {k.rsplit(", ", 1)[0] for k in runs["before"][0]}
+    )
+    if new:
+        print(f"(pages new since then, not compared: {', '.join(new)})")
+    for key in [*common, "all pages, first run", "all pages, rerun", "updates import"]:
         then, now = median("before", key), median("now", key)
         ratio = now / then
         headline = key.startswith("all pages") or key == "updates import"
