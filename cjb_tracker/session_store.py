@@ -311,7 +311,7 @@ def record_attempt(
 ) -> None:
     cur.execute(
         "insert into sign_in_attempts (attempt_id, username, client, succeeded)"
-        " values ((select coalesce(max(attempt_id), 0) + 1 from sign_in_attempts), ?, ?, ?)",
+        " values (nextval('sign_in_attempt_seq'), ?, ?, ?)",
         [username, client, succeeded],
     )
 

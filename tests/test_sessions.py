@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -226,6 +227,38 @@ def test_a_success_from_the_client_resets_its_count(db: duckdb.DuckDBPyConnectio
 
 
 # --- Backups ---------------------------------------------------------------------------
+
+
+def test_many_people_signing_in_at_once_on_the_shared_connection_all_get_in(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    # What make load does to a dashboard: thirty people signing in within a second, each page
+    # run on its own thread over the process's one connection. Each sign-in records an
+    # attempt and starts a session; the first page asks whether the password must change.
+    errors: list[BaseException] = []
+    signed: list[str] = []
+    start = threading.Barrier(8)
+
+    def person(number: int) -> None:
+        try:
+            start.wait()
+            for _ in range(4):
+                found = auth.sign_in(db, "member", TEST_PASSWORDS["member"], f"client {number}")
+                session_store.start(db, found.username, "password", f"client {number}")
+                assert not auth.must_change_password(db, found.username)
+                signed.append(found.username)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(signed) == 32
+    attempts = db.execute("select count(*), count(distinct attempt_id) from sign_in_attempts")
+    assert attempts.fetchall() == [(32, 32)]
 
 
 def test_a_backup_holds_no_session_key_and_the_database_keeps_its_own(

@@ -254,14 +254,18 @@ def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str
 
 def must_change_password(con: duckdb.DuckDBPyConnection, username: str) -> bool:
     """Whether the user's password is a one-time one the chair set."""
-    return bool(
-        store.scalar(
-            con,
-            "select count(*) from users as u join one_time_passwords as o using (record_id)"
-            " where u.username = ?",
-            [username],
+    cur = con.cursor()  # the connection is shared between threads; a cursor is not
+    try:
+        return bool(
+            store.scalar(
+                cur,
+                "select count(*) from users as u join one_time_passwords as o using (record_id)"
+                " where u.username = ?",
+                [username],
+            )
         )
-    )
+    finally:
+        cur.close()
 
 
 def set_enabled(con: duckdb.DuckDBPyConnection, actor: User, username: str, enabled: bool) -> None:

@@ -16,8 +16,11 @@ create table sessions (
 
 -- Every sign-in attempt with a password, by account and client: what the throttle counts
 -- (a client that keeps failing for an account waits longer each time; others do not).
+-- Attempts are written by sign-ins on many threads at once, outside the batch lock: their
+-- ids come from a sequence, so two at once never take the same one.
+create sequence sign_in_attempt_seq start 1;
 create table sign_in_attempts (
-    attempt_id bigint primary key,     -- one more than the last (taken in the write's transaction)
+    attempt_id bigint primary key,     -- nextval('sign_in_attempt_seq')
     attempted_at timestamptz not null default now(),
     username varchar not null,
     client varchar not null,
