@@ -18,6 +18,7 @@ from helpers import FIXTURE_FILES, add_test_accounts, build_fixture_database, co
 
 from cjb_tracker import ingest, replica, seed, store
 from cjb_tracker.auth import accounts
+from cjb_tracker.replica import Replica
 from deploy import pgserver
 
 DATA = Path(__file__).parent / "data"
@@ -166,6 +167,15 @@ def postgres_tracker(postgres_server: pgserver.Server) -> Iterator[str]:
     own: its connection string."""
     with postgres_database(postgres_server, "accounts", _build_accounts) as dsn:
         yield dsn
+
+
+@pytest.fixture
+def two_replicas(postgres_tracker: str) -> Iterator[tuple[Replica, Replica]]:
+    """Two replicas (as two dashboard processes would hold) of one tracker in PostgreSQL."""
+    first, second = Replica.open(postgres_tracker), Replica.open(postgres_tracker)
+    yield first, second
+    first.close()
+    second.close()
 
 
 @pytest.fixture

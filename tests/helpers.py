@@ -129,6 +129,15 @@ TABLES = (
 )
 
 
+def in_postgres(dsn: str, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    """The rows a statement returns, asked of PostgreSQL itself (not a replica's copy)."""
+    import psycopg  # only the PostgreSQL tests need it
+
+    with psycopg.connect(dsn) as con:
+        # No parameters: the statement is sent as it is (a LIKE '...%' stays a pattern).
+        return (con.execute(sql, params) if params else con.execute(sql)).fetchall()
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of every data table (not import_batches, which records rejections too)."""
     return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES}

@@ -7,12 +7,9 @@ link is back everywhere. PostgreSQL 15 runs on 127.0.0.1 for the test run
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import psycopg
-import pytest
+from helpers import in_postgres
 
 from cjb_tracker import ingest, measures, store
 from cjb_tracker.replica import GROWS_BY, Replica
@@ -20,19 +17,6 @@ from cjb_tracker.replica import GROWS_BY, Replica
 EXAMPLES = Path(__file__).parents[1] / "data" / "examples"
 LATER = dt.date(2030, 1, 1)
 MEASURE_TABLES = ("measure_records", "area_records", "measure_values", "measure_link_records")
-
-
-@pytest.fixture
-def two_replicas(postgres_tracker: str) -> Iterator[tuple[Replica, Replica]]:
-    first, second = Replica.open(postgres_tracker), Replica.open(postgres_tracker)
-    yield first, second
-    first.close()
-    second.close()
-
-
-def in_postgres(dsn: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_the_measure_tables_are_pushed_by_their_ids() -> None:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import duckdb
 import psycopg
 import pytest
 from conftest import postgres_database
-from helpers import run_cli
+from helpers import in_postgres, run_cli
 
 from cjb_tracker import decisions, ingest, migrate, replica, store
 from cjb_tracker.errors import TrackerError
@@ -48,19 +47,6 @@ SHOWN = (
 
 def shown(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
     return {v: con.execute(f"select * from {v} order by all").fetchall() for v in SHOWN}
-
-
-@pytest.fixture
-def two_replicas(postgres_tracker: str) -> Iterator[tuple[Replica, Replica]]:
-    first, second = Replica.open(postgres_tracker), Replica.open(postgres_tracker)
-    yield first, second
-    first.close()
-    second.close()
-
-
-def in_postgres(dsn: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn) as con:
-        return con.execute(sql).fetchall()
 
 
 def updates_file(folder: Path, name: str, meeting: str, recs: list[str], words: str) -> Path:

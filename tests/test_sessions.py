@@ -9,15 +9,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import psycopg
 import pytest
-from helpers import TEST_PASSWORDS, add_test_accounts
+from helpers import TEST_PASSWORDS, add_test_accounts, in_postgres
 
 from cjb_tracker import audit, auth, migrate, session_store, store
 from cjb_tracker.errors import NotAllowed
@@ -312,19 +310,6 @@ def test_a_backup_made_with_the_key_in_it_gets_a_new_key_on_restore(
 # Each replica reads its own copy; what one writes reaches the others through PostgreSQL
 # (cjb_tracker.replica). A page run, and each request to serve.py's routes, catches up first
 # (web.keep_up, web.current_connection), as these tests do with catch_up.
-
-
-@pytest.fixture
-def two_replicas(postgres_tracker: str) -> Iterator[tuple[Replica, Replica]]:
-    first, second = Replica.open(postgres_tracker), Replica.open(postgres_tracker)
-    yield first, second
-    first.close()
-    second.close()
-
-
-def in_postgres(dsn: str, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_a_session_started_on_one_replica_counts_on_another_until_signed_out(

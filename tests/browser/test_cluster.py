@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import TEST_PASSWORDS, add_test_accounts, run_cli
+from helpers import add_test_accounts, run_cli
 
-from browser.browserkit import TIMEOUT_MS, screenshot, session_cookie, settle
+from browser.browserkit import TIMEOUT_MS, screenshot, settle, sign_in
 from cjb_tracker import replica, store
 from deploy import cluster as rig
 
@@ -76,16 +76,6 @@ def browser_on(chromium: Any, cluster: rig.Cluster, key: str) -> Any:
     return tab
 
 
-def signed_in(tab: Any, url: str, role: str, path: str = "") -> None:
-    tab.goto(f"{url}/{path}")
-    tab.get_by_role("heading", name="Sign in", exact=True).wait_for()
-    tab.get_by_label("Username", exact=True).fill(role)
-    tab.get_by_label("Password", exact=True).fill(TEST_PASSWORDS[role])
-    tab.get_by_role("button", name="Sign in", exact=True).click()
-    tab.get_by_text(re.compile(r"^Signed in as ")).wait_for()
-    session_cookie(tab)  # set by the replica's server once the page has asked for it
-
-
 def shows_narrative(tab: Any, url: str) -> bool:
     """Whether RAPE1-R3's page, as this browser's replica shows it, holds the test's update."""
     tab.goto(f"{url}/recommendations?rec=RAPE1-R3")
@@ -109,8 +99,8 @@ def test_a_commit_and_an_undo_on_one_replica_show_on_the_other(
     keys = cookies_per_replica(cluster)
     (a, key_a), (b, key_b) = sorted(keys.items())
     writer, watcher = browser_on(chromium, cluster, key_a), browser_on(chromium, cluster, key_b)
-    signed_in(writer, cluster.url, "chair", "upload")
-    signed_in(watcher, cluster.url, "member")
+    sign_in(writer, cluster.url, "chair", "upload")
+    sign_in(watcher, cluster.url, "member")
     assert replica_behind(cluster.url, key_a) == a != b
     assert not shows_narrative(watcher, cluster.url)
 
@@ -146,8 +136,8 @@ def test_a_replica_killed_loses_only_its_sessions_and_no_data(
         browser_on(chromium, cluster, key_doomed),
         browser_on(chromium, cluster, key_kept),
     )
-    signed_in(victim, cluster.url, "member")
-    signed_in(bystander, cluster.url, "member")
+    sign_in(victim, cluster.url, "member")
+    sign_in(bystander, cluster.url, "member")
     counts = _counts(cluster.dsn)
     shown = completed(bystander, cluster.url)
 
