@@ -19,6 +19,7 @@ not recorded, and the next run tries it again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cjb_tracker import audit, auth, store
+from cjb_tracker import audit, auth, replica, store
 from cjb_tracker.auth import User
 from cjb_tracker.errors import NotFound, TrackerError
 from cjb_tracker.reminder_settings import HOW_TO_SET, ReminderSettings, valid_address
@@ -38,6 +39,7 @@ KIND_LABELS = {"due": "To leads: updates due", "escalation": "To the chair: esca
 NO_LEAD = "No lead set"
 SEND_WAIT_SECONDS = 60
 _SENDING = threading.Lock()  # one run sends at a time in this process (the dashboard's)
+BUSY = "Another run is sending reminders now. Wait, then look at the history."
 
 
 @dataclass(frozen=True)
@@ -474,9 +476,7 @@ def run(
     if not dry_run:
         _require(con, sender, meeting_id or "scheduled run")
     day = today or _london_today()
-    if not _SENDING.acquire(timeout=SEND_WAIT_SECONDS):
-        raise TrackerError("Another run is sending reminders now. Wait, then look at the history.")
-    try:
+    with _sending(con):
         report = Report(dry_run)
         for found in plans(con, settings, day, meeting_id, kind):
             outcomes = [Outcome(d, "already sent") for d in found.digests if d.sent_at]
@@ -493,6 +493,20 @@ def run(
                 outcomes.append(_settle(con, sender, digest, str(message["Message-ID"]), problem))
             report.runs.append((found, outcomes))
         return report
+
+
+@contextlib.contextmanager
+def _sending(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One run sends at a time: in this process, and across replicas sharing PostgreSQL
+    (two at once could both send a message before either had recorded it). The plan is
+    made after this is held, on a copy holding everything the last run recorded."""
+    if not _SENDING.acquire(timeout=SEND_WAIT_SECONDS):
+        raise TrackerError(BUSY)
+    try:
+        with store.one_replica_at_a_time(con, replica.SEND_LOCK, SEND_WAIT_SECONDS) as held:
+            if not held:
+                raise TrackerError(BUSY)
+            yield
     finally:
         _SENDING.release()
 

@@ -67,6 +67,8 @@ GROWS_BY = {
 SERVER_STATE = frozenset({"sessions", "sign_in_attempts"})
 # One key for PostgreSQL's advisory lock: every tracker write in the database takes it.
 WRITE_LOCK = 0x636A6274  # 'cjbt'
+# Keys of work that one replica at a time may do, held while it runs (exclusive).
+SEND_LOCK = 0x636A6272  # 'cjbr': sending reminders
 LOCK_WAIT = "30s"
 TRY_AGAIN = (
     "Another change was being saved at the same moment on another server, so nothing was "
@@ -487,6 +489,40 @@ class Replica:
                 return
             if added:
                 self.version += 1
+
+    @contextlib.contextmanager
+    def exclusive(self, key: int, wait_seconds: float) -> Iterator[bool]:
+        """Work that one replica at a time may do (sending reminders: two replicas sending
+        at once could both send a message before either recorded it). Holds PostgreSQL's
+        session advisory lock `key` on a connection of its own for as long as the work
+        runs, then brings this copy up to date with what the last holder wrote. Yields
+        False, holding nothing, when another replica still holds it after wait_seconds."""
+        import psycopg
+
+        try:
+            pg = psycopg.connect(self.dsn, connect_timeout=10, autocommit=True)
+        except psycopg.Error as error:
+            raise TrackerError(
+                f"PostgreSQL at {redact(self.dsn)} could not be reached: "
+                f"{str(error).strip().splitlines()[0]}"
+            ) from error
+        try:
+            try:
+                pg.execute(f"set lock_timeout = '{int(wait_seconds * 1000)}ms'")
+                pg.execute("select pg_advisory_lock(%s)", [key])
+            except psycopg.errors.LockNotAvailable:
+                yield False
+                return
+            self.catch_up_silently()
+            yield True
+        finally:
+            with contextlib.suppress(Exception):
+                pg.close()  # (ending the session releases its advisory lock)
+
+    def catch_up_silently(self) -> None:
+        """catch_up, keeping the news for the pages' next catch_up (which clears caches)."""
+        with self._lock:
+            self._unreported |= self._catch_up_now()
 
     def _reset_pg(self) -> None:
         with contextlib.suppress(Exception):

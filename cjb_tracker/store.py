@@ -81,6 +81,21 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> bool:
     return shared.catch_up() if shared is not None else False
 
 
+@contextmanager
+def one_replica_at_a_time(
+    con: duckdb.DuckDBPyConnection, key: int, wait_seconds: float
+) -> Iterator[bool]:
+    """Work that one replica at a time may do, for a tracker in PostgreSQL (replica.exclusive:
+    True once held, False when another replica held it past wait_seconds). A DuckDB file has
+    one process, whose own lock suffices: True at once."""
+    shared = replica.of(con)
+    if shared is None:
+        yield True
+        return
+    with shared.exclusive(key, wait_seconds) as held:
+        yield held
+
+
 def explain_open_failure(target: Path, error: duckdb.Error) -> TrackerError:
     text = str(error)
     if engine.UNREADABLE_FORMAT.search(text) and target.is_file():

@@ -5,6 +5,7 @@ certificate made by openssl for the test."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -44,6 +45,7 @@ class Recorder:
 
     refuse: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
+    delay: float = 0.0  # seconds before each message is accepted (a slow mail server)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
@@ -56,6 +58,8 @@ class Recorder:
     async def handle_DATA(  # noqa: N802
         self, server: Any, session: Any, envelope: Any
     ) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
         )
@@ -97,9 +101,11 @@ def smtp_server(
     password: bool = False,
     starttls: ssl.SSLContext | None = None,
     implicit_tls: ssl.SSLContext | None = None,
+    delay: float = 0.0,
 ) -> Iterator[Server]:
-    """A running SMTP server; with `password`, only USER / PASSWORD may send."""
-    recorder = Recorder(refuse={a.lower() for a in refuse})
+    """A running SMTP server; with `password`, only USER / PASSWORD may send; with `delay`,
+    each message is accepted that many seconds after it arrives."""
+    recorder = Recorder(refuse={a.lower() for a in refuse}, delay=delay)
     port = free_port()
     kwargs: dict[str, Any] = {}
     if password:

@@ -6,13 +6,16 @@ the test (deploy/pgserver.py) on 127.0.0.1."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 from icalendar import Calendar
-from mailkit import settings_for, smtp_server
+from mailkit import env_for, settings_for, smtp_server
 
 from cjb_tracker import ics, ingest, lead_addresses, reminders, replica, seed
 from deploy import pgserver
@@ -73,3 +76,41 @@ def test_a_second_replica_sees_what_the_first_sent_and_sends_nothing(postgres: s
         if second is not None:
             second.close()
         first.close()
+
+
+def test_two_replicas_sending_at_the_same_moment_send_each_digest_once(postgres: str) -> None:
+    """Two servers' timers fire at the same second: each a process with its own copy. The
+    mail server takes half a second a message, so both runs overlap: one sends the six
+    digests, the other, waiting for PostgreSQL's lock, finds them sent and sends nothing."""
+    first = replica.Replica.create(postgres)
+    try:
+        seed.load_seed(first.local)
+        seed.load_demo(first.local)
+        meetings = f"body,date\nCJB,{SOON:%d/%m/%Y}\n".encode()
+        assert ingest.import_file(first.local, "meetings", "m.csv", meetings).status == "committed"
+        lead_addresses.set_email(first.local, "chair", "Head of Victim and Witness Hub (Police)",
+                                 "vwh@cjb-demo.example")  # fmt: skip
+    finally:
+        first.close()
+    meeting_id = f"CJB:{SOON:%Y-%m-%d}"
+    with smtp_server(delay=0.5) as server:
+        args = ("remind", "--meeting", meeting_id, "--kind", "due", "--json")
+        with ThreadPoolExecutor(2) as pool:
+            runs = list(
+                pool.map(lambda _: run_cli(*args, db=postgres, env=env_for(server)), [1, 2])
+            )
+        received = sorted(r.rcpt_tos[0] for r in server.received)
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    statuses = sorted(
+        sorted(m["status"] for run in json.loads(r.stdout)["runs"] for m in run["messages"])
+        for r in runs
+    )
+    assert statuses == [["already sent"] * 6, ["sent"] * 6], statuses
+    assert len(received) == 6 and len(set(received)) == 6, received
+    check = replica.Replica.open(postgres)
+    try:
+        assert check.local.execute(
+            "select count(*), count(distinct recipient) from reminder_messages"
+        ).fetchall() == [(6, 6)]
+    finally:
+        check.close()
