@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from cjb_tracker import audit, auth, migrate, remind_cli, store
-from cjb_tracker.errors import TrackerError
+from cjb_tracker.errors import DatabaseInUse, TrackerError
 from cjb_tracker.formats import KINDS
 
 if TYPE_CHECKING:
@@ -168,9 +168,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
+    except DatabaseInUse as error:
+        print(f"cjb-tracker: {error}", file=sys.stderr)
+        if args.command == "remind":
+            print(REMIND_WHILE_IN_USE, file=sys.stderr)
+        return EXIT_REJECTED
     except TrackerError as error:
         print(f"cjb-tracker: {error}", file=sys.stderr)
         return EXIT_REJECTED
+
+
+# What `remind` adds when the dashboard holds the DuckDB file (cron's usual case).
+REMIND_WHILE_IN_USE = (
+    "While the dashboard runs, let it send the reminders itself: set [reminders] send_at = "
+    '"07:30" in .streamlit/secrets.toml (or CJB_TRACKER_REMIND_AT=07:30) and restart it; '
+    "or send from its Reminders page. Nothing was sent."
+)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ Never from the database, and never written to a log: the password stays in this 
     days_before = [14, 3]           # a digest to each lead this many days before a meeting
     deadline_days = 7               # updates are due this many days before; escalation after
     escalate_to = ["secretariat@example.gov.uk"]   # besides the chairs' own addresses
+    send_at = "07:30"               # the dashboard sends what is due each day at this time
     [reminders.bodies.RASSO-OPERATIONAL]
     days_before = [21, 7]
     deadline_days = 10
@@ -23,6 +24,7 @@ Never from the database, and never written to a log: the password stays in this 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -92,6 +94,9 @@ class ReminderSettings:
     default: Schedule = Schedule()
     bodies: Mapping[str, Schedule] = field(default_factory=dict)
     escalate_to: tuple[str, ...] = ()
+    # When the running dashboard sends the day's reminders itself (London time); None: it
+    # does not, and cron or a timer runs `cjb-tracker remind` (cjb_tracker.reminder_timer).
+    send_at: dt.time | None = None
 
     def schedule(self, body: str) -> Schedule:
         return self.bodies.get(body, self.default)
@@ -140,6 +145,7 @@ def load(
         ("days_before", "REMIND_DAYS"),
         ("deadline_days", "DEADLINE_DAYS"),
         ("escalate_to", "ESCALATE_TO"),
+        ("send_at", "REMIND_AT"),
     ):
         if env.get(f"{ENV}{name}"):
             reminders[key] = env[f"{ENV}{name}"]
@@ -154,6 +160,7 @@ def load(
             for body, table in dict(reminders.get("bodies", {})).items()
         },  # fmt: skip
         escalate_to=_addresses(reminders.get("escalate_to"), "escalate_to"),
+        send_at=_time_of_day(reminders.get("send_at"), "[reminders] send_at"),
     )
 
 
@@ -228,6 +235,19 @@ def _schedule(table: Mapping[str, Any], default: Schedule, where: str) -> Schedu
         table.get("deadline_days", default.deadline_days), f"{where} deadline_days", 0, 365
     )
     return Schedule(chosen, deadline)
+
+
+def _time_of_day(value: Any, name: str) -> dt.time | None:
+    """A time of day as 24-hour HH:MM ("07:30"); None when unset."""
+    if value is None or str(value).strip() == "":
+        return None
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
+    if found is None:
+        raise TrackerError(
+            f"{name} (CJB_TRACKER_REMIND_AT) must be a time of day as 24-hour HH:MM, for "
+            f"example 07:30, not '{str(value)[:20]}'."
+        )
+    return dt.time(int(found.group(1)), int(found.group(2)))
 
 
 def _whole_number(value: Any, name: str, low: int, high: int) -> int:

@@ -24,6 +24,14 @@ def where_mail_goes(settings: ReminderSettings) -> None:
         )
     else:
         st.caption(plain(f"Mail goes through {settings.smtp.describe()}."))
+    if settings.send_at is None:
+        st.caption(
+            "The dashboard does not send reminders on its own: no daily time is set "
+            '([reminders] send_at, e.g. "07:30"). Send them here, or from cron.'
+        )
+    else:
+        st.caption(f"Each day from {settings.send_at:%H:%M} (London time), the dashboard "
+                   "sends what is due itself.")  # fmt: skip
     if settings.base_url is None:
         st.caption(
             "The dashboard's address is not set ([reminders] base_url): digests carry no links."

@@ -166,3 +166,13 @@ def test_the_meetings_page_offers_the_bodys_calendar(reminders_db: Path) -> None
     assert not at.exception
     labels = [b.label for b in at.download_button]
     assert "Calendar of CJB meetings (.ics)" in labels
+
+
+def test_the_page_says_whether_the_dashboard_sends_on_its_own(
+    reminders_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    captions = [said(c) for c in open_reminders().caption]
+    assert any("does not send reminders on its own" in c for c in captions), captions
+    monkeypatch.setenv("CJB_TRACKER_REMIND_AT", "07:30")
+    captions = [said(c) for c in open_reminders().caption]
+    assert any("Each day from 07:30 (London time), the dashboard sends" in c for c in captions)
