@@ -66,6 +66,74 @@ def running_proxy(prefix: Path, *upstreams: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+# Stand-ins for other computers: one nginx server per loopback address, each telling the
+# dashboard that its clients come from one public address (X-Forwarded-For), as the deployed
+# proxy would report clients from different places. (A browser cannot do this with a header
+# of its own: Chromium 150 sends a context's extra headers on pages, not on the WebSocket
+# handshake that Streamlit reads the client's address from.)
+_SITES_CONF = """
+daemon off;
+master_process off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        '' close;
+    }}
+{servers}
+}}
+"""
+_SITE = """
+    server {{
+        listen {listen}:{port};
+        location / {{
+            proxy_pass {upstream};
+            proxy_http_version 1.1;
+            # (Streamlit accepts a WebSocket only from its own host: these sites pose as it.)
+            proxy_set_header Host $proxy_host;
+            proxy_set_header Origin http://$proxy_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-For {client};
+            proxy_read_timeout 1h;
+        }}
+    }}
+"""
+
+
+@contextmanager
+def client_sites(prefix: Path, upstream: str, *clients: str) -> Iterator[list[str]]:
+    """For each client address, a URL (http://127.0.0.N:port) at which the dashboard at
+    `upstream` sees its visitors as coming from that address."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    listens = [f"127.0.0.{n}" for n in range(2, 2 + len(clients))]
+    servers = "".join(
+        _SITE.format(listen=listen, port=port, upstream=upstream, client=client)
+        for listen, client in zip(listens, clients, strict=True)
+    )
+    conf = prefix / "nginx.conf"
+    conf.write_text(_SITES_CONF.format(prefix=prefix, servers=servers), encoding="utf-8")
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
+                               stderr=subprocess.PIPE)  # fmt: skip
+    urls = [f"http://{listen}:{port}" for listen in listens]
+    try:
+        for url in urls:
+            _wait_until_answering(url, process)
+        yield urls
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def _wait_until_answering(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

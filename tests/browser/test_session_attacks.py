@@ -27,6 +27,7 @@ from browser.browserkit import (
     settle,
     sign_in,
 )
+from browser.proxykit import client_sites
 from cjb_tracker import auth, store
 
 OCTOBER = "CJB:2021-10-13"
@@ -229,13 +230,16 @@ def test_a_media_url_answers_no_one_but_a_live_session(tab: Any, db: Path) -> No
 def test_a_stranger_failing_for_the_chair_from_another_client_does_not_lock_the_chair_out(
     chromium: Any, db: Path
 ) -> None:
-    with running_dashboard(db) as url:
-        # Streamlit takes the client's address from X-Forwarded-For when the connection
-        # comes from 127.0.0.1, as the proxy's does (deploy/cjb-tracker-proxy.conf).
-        stranger = chromium.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.66"})
+    with (
+        running_dashboard(db) as url,
+        client_sites(db.parent / "sites", url, "203.0.113.66", "198.51.100.7") as sites,
+    ):
+        # Two places, as the deployed proxy reports them to the dashboard (X-Forwarded-For).
+        strangers_url, chairs_url = sites
+        stranger = chromium.new_context()
         tab = stranger.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
-        tab.goto(url)
+        tab.goto(strangers_url)
         for attempt in range(1, 6):
             tab.get_by_label("Username", exact=True).fill("chair")
             tab.get_by_label("Password", exact=True).fill(f"guess-guess-guess-{attempt}")
@@ -243,10 +247,10 @@ def test_a_stranger_failing_for_the_chair_from_another_client_does_not_lock_the_
             tab.get_by_text("The username or password is not right").wait_for()
             settle(tab)
 
-        chairs = chromium.new_context(extra_http_headers={"X-Forwarded-For": "198.51.100.7"})
+        chairs = chromium.new_context()
         chairs_tab = chairs.new_page()
         chairs_tab.set_default_timeout(TIMEOUT_MS)
-        sign_in(chairs_tab, url, "chair")  # the chair, on their own computer, is not held up
+        sign_in(chairs_tab, chairs_url, "chair")  # the chair, on their own computer, is not held up
         chairs.close()
 
         # The stranger waits before trying again, even with the right password.
