@@ -2,6 +2,8 @@
 PY      := .venv/bin/python
 VENV    := .venv/.installed
 DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
+# What make prints of DB: a postgresql:// address without its password.
+DB_SHOWN = $(shell printf '%s' '$(DB)' | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')
 
 .PHONY: run test check bench load demo clean cluster cluster-stop cluster-test cluster-load
 
@@ -9,7 +11,8 @@ DB      ?= $(or $(CJB_TRACKER_DB),data/tracker.duckdb)
 # installed (the new one may not read its file): cjb_tracker/engine.py; migrate rebuilds it.
 $(VENV): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db '$(DB)'
+	@echo "$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db '$(DB_SHOWN)'"
+	@$(PY) -m cjb_tracker.engine export-if-changing --lock requirements.lock --db '$(DB)'
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)
@@ -24,8 +27,10 @@ run: $(VENV) $(DB)
 else
 run: $(VENV)
 endif
-	$(PY) -m cjb_tracker migrate --db '$(DB)' --by "make run"
-	CJB_TRACKER_DB='$(DB)' $(PY) -m streamlit run serve.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
+	@echo "$(PY) -m cjb_tracker migrate --db '$(DB_SHOWN)' --by \"make run\""
+	@$(PY) -m cjb_tracker migrate --db '$(DB)' --by "make run"
+	@echo "CJB_TRACKER_DB='$(DB_SHOWN)' $(PY) -m streamlit run serve.py"
+	@CJB_TRACKER_DB='$(DB)' $(PY) -m streamlit run serve.py --server.address $${STREAMLIT_SERVER_ADDRESS:-127.0.0.1}
 
 load: $(VENV)
 	$(PY) -m benchmarks.load $(LOAD_ARGS)

@@ -178,3 +178,19 @@ def test_import_measures_and_links_and_a_published_file_reading_only_the_areas_h
     assert kept.returncode == 0, kept.stdout
     outcome = json.loads(kept.stdout)
     assert (outcome["status"], outcome["rows"], outcome["inserted"]) == ("committed", 2, 1)
+
+
+def test_make_run_on_postgresql_never_prints_the_password() -> None:
+    """`make run` with CJB_TRACKER_DB=postgresql://user:password@... prints its commands
+    and the failure without the password (here no server listens: the upgrade fails)."""
+    from mailkit import free_port
+
+    dsn = f"postgresql://cjb:pw-s3cret-42@127.0.0.1:{free_port()}/none"
+    done = subprocess.run(
+        ["make", "run", f"DB={dsn}"], cwd=Path(__file__).parents[1], capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "pw-s3cret-42" not in said, said
+    assert "postgresql://cjb:***@127.0.0.1:" in said and "could not be reached" in said
