@@ -1,5 +1,5 @@
 -- Every user as the chair's Users page lists them: role, state, what a lead answers for, how
--- many sessions are live and whether a one-time password waits to be changed.
+-- many sessions are live and whether they must change a one-time password at the next sign-in.
 select
     u.username,
     u.display_name as name,
@@ -15,7 +15,7 @@ select
             and s.last_seen_at > now() - interval 30 minutes
             and s.started_at > now() - interval 10 hours
     ) as live_sessions,
-    o.record_id is not null as one_time_password,
+    o.record_id is not null as must_change_password,
     u.recorded_at as changed_at
 from users as u
 left join one_time_passwords as o

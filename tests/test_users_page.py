@@ -62,6 +62,9 @@ def test_the_chair_adds_a_user_with_a_one_time_password(dashboard_db: Path) -> N
         assert auth.must_change_password(con, "j.smith")
     finally:
         con.close()
+    listed = at.get_by_key("table-users").dataframe[0].value.set_index("username")
+    assert bool(listed.loc["j.smith", "must_change_password"])
+    assert not bool(listed.loc["chair", "must_change_password"])
     assert user_events(dashboard_db)[0] == (
         "chair", "j.smith", "added as lead with a one-time password",
     )  # fmt: skip
