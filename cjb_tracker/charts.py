@@ -4,7 +4,8 @@ and for each chart a pure function writing one sentence that says what it shows 
 Colours and order come from cjb_tracker.vocab, darkened where needed so every mark keeps
 3:1 contrast against the white background (WCAG 2.2, 1.4.11) and every word 4.5:1
 (1.4.3). Each bar carries its count and each legend entry its word, so no chart relies on
-colour alone. No Streamlit here.
+colour alone. No Streamlit here. The outcome measures' trend chart is in
+cjb_tracker.measure_charts, drawn with this module's layout.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def rag_mark(rag: str | None) -> str:
     return mark_colour(vocab.rag_colour(rag))
 
 
-def _layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
+def layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
     # The title keeps its own room at the top (automargin) and the legend sits under it:
     # on a narrow screen or at 200% zoom the legend wraps onto more rows without covering
     # the title. Axis words are set dark here, or Streamlit's chart theme greys them (3.8:1).
@@ -106,14 +107,14 @@ def _layout(figure: go.Figure, title: str, **extra: object) -> go.Figure:
 _SEPARATOR = {"color": BACKGROUND, "width": 1}
 
 
-def _empty(title: str, message: str) -> go.Figure:
+def empty(title: str, message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(
         text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 15}
     )
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
-    return _layout(figure, title, height=220)
+    return layout(figure, title, height=220)
 
 
 def _statuses_in(frame: pd.DataFrame) -> list[str]:
@@ -126,7 +127,7 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
     addressees grouped apart from national ones (from status_by_addressee.sql)."""
     title = "Status by addressee: recommendations in each status"
     if frame.empty:
-        return _empty(title, "No recommendations match the filters.")
+        return empty(title, "No recommendations match the filters.")
     rows = frame.sort_values(["scope", "addressee"], ascending=[False, False])
     order = rows[["scope", "addressee"]].drop_duplicates()
     figure = go.Figure()
@@ -152,7 +153,7 @@ def status_by_addressee_chart(frame: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(
         title_text="Recommendations", dtick=1 if counts.max() < 12 else None, gridcolor="#E5E5E5"
     )
-    return _layout(figure, title, barmode="stack", height=height)
+    return layout(figure, title, barmode="stack", height=height)
 
 
 def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
@@ -160,7 +161,7 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
     meeting, oldest first (from status_by_meeting.sql)."""
     title = "Status as at each meeting: recommendations in each status"
     if frame.empty:
-        return _empty(title, "No meetings held by this date.")
+        return empty(title, "No meetings held by this date.")
     meetings = frame[["meeting_id", "held_on"]].drop_duplicates().sort_values("held_on")
     labels = [presenting.uk_date(d) for d in meetings["held_on"]]
     figure = go.Figure()
@@ -184,14 +185,14 @@ def status_by_meeting_chart(frame: pd.DataFrame) -> go.Figure:
         )
     figure.update_xaxes(type="category", title_text="Meeting")
     figure.update_yaxes(title_text="Recommendations", gridcolor="#E5E5E5")
-    return _layout(figure, title, barmode="stack", height=420)
+    return layout(figure, title, barmode="stack", height=420)
 
 
 def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
     """Bars: open recommendations by delivery confidence, the word on the axis (rag_mix.sql)."""
     title = "Delivery confidence (RAG) of the open recommendations"
     if frame.empty:
-        return _empty(title, "No open recommendations.")
+        return empty(title, "No open recommendations.")
     labels = [vocab.rag_label(r) for r in frame["rag"]]
     figure = go.Figure(
         go.Bar(
@@ -209,7 +210,7 @@ def rag_mix_chart(frame: pd.DataFrame) -> go.Figure:
     figure.update_xaxes(
         title_text="Open recommendations", gridcolor="#E5E5E5", dtick=1 if most <= 12 else None
     )
-    return _layout(figure, title, height=140 + 40 * len(frame), showlegend=False)
+    return layout(figure, title, height=140 + 40 * len(frame), showlegend=False)
 
 
 def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
@@ -218,7 +219,7 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
     hover (from recommendation_updates.sql)."""
     title = "Status across meetings: this recommendation at each one"
     if updates.empty:
-        return _empty(title, "No updates reported yet.")
+        return empty(title, "No updates reported yet.")
     points = updates.sort_values("held_on")
     labels = _changes_only(
         [
@@ -260,7 +261,7 @@ def status_timeline_chart(updates: pd.DataFrame) -> go.Figure:
         tickvals=list(points["held_on"]) if few else None,
         range=[first - pad, last + pad],
     )
-    return _layout(figure, title, height=380, showlegend=False)
+    return layout(figure, title, height=380, showlegend=False)
 
 
 def _label_positions(statuses: list[str], labels: list[str]) -> list[str]:
@@ -409,145 +410,3 @@ def _is(count: int) -> str:
 
 def _plural(count: int, word: str = "recommendation") -> str:
     return word if count == 1 else word + "s"
-
-
-# --- Outcome measures (issue 18) ---------------------------------------------------------
-
-# Each kind of area drawn its own way, so the lines are told apart by dash and marker shape
-# as well as colour, and the legend names each.
-_AREA_STYLES: dict[str, tuple[str, str, str]] = {  # role: (colour, dash, marker)
-    "own": (TEXT, "solid", "circle"),
-    "national": ("#0072B2", "dash", "square"),
-    "similar": ("#D55E00", "dot", "diamond"),
-    "other": ("#6E6E6E", "dashdot", "triangle-up"),
-}
-_UNIT_AXES = {"%": "Per cent", "days": "Days", "count": "Count", "rate": "Rate"}
-MILESTONE_LINE = "#505050"
-
-
-def measure_trend_chart(
-    series: pd.DataFrame,
-    milestones: list[presenting.Milestone] | None = None,
-    compared_from: presenting.Milestone | None = None,
-) -> go.Figure:
-    """A series' figures over time (measure_series.sql): one line per area, the Board's own
-    area solid with round markers, each comparator dashed or dotted with its own marker, each
-    figure plotted at the end of its period; the recommendation's milestones as labelled
-    vertical lines on the same time axis, the one compared from drawn heavier."""
-    if series.empty:
-        return _empty("Figures over time", "No figures are held for this measure yet.")
-    first = series.iloc[0]
-    unit = str(first["unit"])
-    label = presenting.series_label(first["name"], first["breakdown"])
-    illustrative = bool(series["illustrative"].any())
-    title = f"{label}: each area over time" + (
-        " (ILLUSTRATIVE figures, not published)" if illustrative else ""
-    )
-    figure = go.Figure()
-    for (area, role), points in series.groupby(["area", "role"], sort=False):
-        colour, dash, symbol = _AREA_STYLES.get(str(role), _AREA_STYLES["other"])
-        colour = mark_colour(colour)
-        points = points.sort_values("period_end")
-        shown = [
-            presenting.marked(presenting.figure(v, unit), i)
-            for v, i in zip(points["value"], points["illustrative"], strict=True)
-        ]
-        figure.add_trace(
-            go.Scatter(
-                name=presenting.area_label(str(area), str(role)),
-                x=points["period_end"],
-                y=points["value"],
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 2.5 if role == "own" else 2},
-                marker={"symbol": symbol, "size": 8, "color": colour},
-                customdata=list(zip(points["period_label"], shown, strict=True)),
-                hovertemplate=f"{area}<br>%{{customdata[0]}}: %{{customdata[1]}}<extra></extra>",
-            )
-        )
-    _mark_milestones(figure, milestones or [], compared_from)
-    figure.update_yaxes(
-        title_text=_UNIT_AXES.get(unit, unit),
-        ticksuffix="%" if unit == "%" else "",
-        rangemode="tozero",
-        gridcolor="#E5E5E5",
-    )
-    figure.update_xaxes(title_text="End of the period", tickformat="%b %Y", gridcolor="#F0F0F0")
-    return _layout(figure, title, height=440)
-
-
-def _mark_milestones(
-    figure: go.Figure,
-    milestones: list[presenting.Milestone],
-    compared_from: presenting.Milestone | None,
-) -> None:
-    """A dotted vertical line at each milestone with its words and date at its foot (staggered
-    so neighbours do not overlap); the milestone compared from, solid and heavier."""
-    for index, milestone in enumerate(milestones):
-        chosen = compared_from is not None and milestone.key == compared_from.key
-        words = f"{milestone.short} {presenting.uk_date(milestone.on)}"
-        if chosen:
-            words = f"Compared from: {words}"
-        figure.add_shape(
-            type="line",
-            x0=milestone.on,
-            x1=milestone.on,
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={
-                "color": TEXT if chosen else MILESTONE_LINE,
-                "dash": "solid" if chosen else "dot",
-                "width": 2.5 if chosen else 1.5,
-            },
-        )
-        # Along the foot of the plot, where the figures (drawn from zero up) seldom are.
-        figure.add_annotation(
-            x=milestone.on,
-            y=0.01 + 0.075 * (index % 4),
-            yref="paper",
-            text=words,
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            xshift=3,
-            font={"size": 11, "color": TEXT},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-
-
-def measure_trend_summary(series: pd.DataFrame) -> str:
-    """'Charge rate (Adult rape) in Cambridgeshire: 10% in Jul - Sep 2026, up 1 percentage
-    point since Jul - Sep 2025 (better: higher is better); England and Wales (national): 8%
-    in Jul - Sep 2026.' (measure_series.sql; the change over the last four periods)."""
-    if series.empty:
-        return "No figures are held for this measure yet."
-    first = series.iloc[0]
-    unit, better = str(first["unit"]), str(first["better"])
-    label = presenting.series_label(first["name"], first["breakdown"])
-    own = series[series["series_role"] == "own"].sort_values("period_end")
-    parts = []
-    if own.empty:
-        parts.append(f"{label}: no figures for the Board's own area")
-    else:
-        latest = own.iloc[-1]
-        text = (
-            f"{label} in {latest['area']}: {presenting.figure(latest['value'], unit)} in "
-            f"{latest['period_label']}"
-        )
-        if len(own) >= 5:
-            earlier = own.iloc[-5]
-            change = float(latest["value"]) - float(earlier["value"])
-            text += (
-                f", {presenting.change_words(change, unit)} since {earlier['period_label']} "
-                f"({presenting.verdict(change, better)}: {better} is better)"
-            )
-        parts.append(text)
-    for _, row in series[series["series_role"] == "comparator"].tail(1).iterrows():
-        parts.append(
-            f"{presenting.area_label(row['area'], row['role'])}: "
-            f"{presenting.figure(row['value'], unit)} in {row['period_label']}"
-        )
-    sentence = "; ".join(parts) + "."
-    if bool(series["illustrative"].any()):
-        sentence += " " + presenting.ILLUSTRATIVE_NOTE
-    return sentence

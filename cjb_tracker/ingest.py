@@ -7,7 +7,7 @@ closure (they propose it; the Board decides). The work on the data is done in Du
 is staged as text, the checks are queries/check_*.sql and problems_*.sql, the write is
 queries/insert_*.sql, by the one writer of batches (cjb_tracker/batches.py).
 
-(About 440 lines, kept as one module: an import's steps, who may, stage, hash, check, write
+(About 475 lines, kept as one module: an import's steps, who may, stage, hash, check, write
 once or record the rejection, and its undo, read in the order they run. Reading the file
 is staging's, checking it is SQL in queries/, and the lock and ids are batches'.)
 """

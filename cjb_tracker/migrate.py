@@ -15,6 +15,10 @@ applies every pending step there in one transaction, checks that every table and
 view holds what it held before, records the steps and an audit event, and only then moves
 the work file over the database (one rename). A failure or a kill at any point leaves the
 database byte for byte as it was.
+
+(About 525 lines, kept as one module: the upgrade is one procedure, backup, steps, checks,
+record, for the DuckDB file and for PostgreSQL, whose stages must stay in step; the steps
+themselves are SQL in queries/migrations/.)
 """
 
 from __future__ import annotations

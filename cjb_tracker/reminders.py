@@ -15,6 +15,11 @@ Each message the server accepts is recorded (reminder_messages) and audited at o
 sends nothing to an address already recorded for the same meeting, kind and round, so a
 cron job that runs twice sends nothing new. A message that fails is reported and audited,
 not recorded, and the next run tries it again.
+
+(About 610 lines, kept as one module: the schedule, who gets what and the run share the
+Plan and Digest types and the rule that nothing is sent twice. Building a message is
+digests.py's, sending it mail.py's, the settings reminder_settings.py's, the dashboard's
+daily run reminder_timer.py's, the command remind_cli.py's.)
 """
 
 from __future__ import annotations

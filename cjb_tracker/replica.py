@@ -19,6 +19,10 @@ repeatable-read snapshot and rebuilds the derived rows of the batches that chang
 How new rows are found: a table whose rows are only ever added, each with a larger id than
 the last (ids are taken under the write lock), is copied from its id on (GROWS_BY); every
 other table is small and is compared whole.
+
+(About 680 lines, kept as one module: one class whose opening, catching up and writing share
+one PostgreSQL conversation, its lock, the data version and the marks a write compares;
+split, each part would reach into the others' state.)
 """
 
 from __future__ import annotations

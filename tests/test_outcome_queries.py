@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cjb_tracker import charts, ingest, measures, presenting, store
+from cjb_tracker import ingest, measure_charts, measures, presenting, store
 
 # Each test that takes fixture_db runs on a DuckDB file and on PostgreSQL (conftest.py).
 pytestmark = pytest.mark.both_stores
@@ -434,7 +434,9 @@ def test_the_trend_chart_names_each_area_and_marks_the_milestones(
         outcomes_db, "recommendation_milestones", rec_id="RAPE1-R1", as_at=LATER
     )
     milestones = presenting.milestones_of(frame)
-    figure = charts.measure_trend_chart(series, milestones, presenting.default_milestone(frame))
+    figure = measure_charts.measure_trend_chart(
+        series, milestones, presenting.default_milestone(frame)
+    )
     lines = [(t.name, t.line.dash, t.marker.symbol) for t in figure.data]
     assert lines == [
         ("Cambridgeshire (the Board's area)", "solid", "circle"),
@@ -447,7 +449,7 @@ def test_the_trend_chart_names_each_area_and_marks_the_milestones(
         "Original due 31 Oct 2021",
     ]
     assert len(figure.layout.shapes) == 3
-    assert charts.measure_trend_summary(series) == (
+    assert measure_charts.measure_trend_summary(series) == (
         "Charge rate (Adult rape) in Cambridgeshire: 7.4% in Jan - Mar 2022; England and "
         "Wales (national): 6.3% in Jan - Mar 2022."
     )

@@ -226,7 +226,7 @@ def _outcomes(pack: Pack) -> str:
 
 
 def _outcome_chart(row: pd.Series, series: pd.DataFrame) -> str:
-    from cjb_tracker import charts  # the summary sentence; plotly loads only for it
+    from cjb_tracker import measure_charts  # the summary sentence; plotly loads only for it
 
     label = presenting.series_label(row["name"], row["breakdown"])
     latest = presenting.trend_numbers(series).tail(OUTCOME_PERIODS)
@@ -234,7 +234,7 @@ def _outcome_chart(row: pd.Series, series: pd.DataFrame) -> str:
         f'<div class="chart outcome"><h3>{esc(label)}</h3>'
         f'<p class="caption">{esc(presenting.rule_words(str(row["unit"]), str(row["better"])))}'
         f"{' · ' + esc(row['source']) if isinstance(row['source'], str) else ''}</p>"
-        f'<p class="prose">{esc(charts.measure_trend_summary(series))}</p>'
+        f'<p class="prose">{esc(measure_charts.measure_trend_summary(series))}</p>'
         f"{trend_lines_svg(series)}"
         f'<p class="caption">The last {len(latest)} periods in the chart (every figure is in '
         "the XLSX pack's Outcomes sheet):</p>"

@@ -7,6 +7,10 @@ compares the last figure whose period ended before the milestone with the latest
 period began on or after it. A period that contains the milestone's date (Jan - Mar 2026
 for 14 Jan 2026, or any rolling year running across it) counts as neither, and the sentence
 says which periods those were.
+
+(About 455 lines, kept as one module: the periods compared, the sentence and the
+milestones it is measured from must agree word for word between the page, presenting mode
+and the pack, which all read them here.)
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from cjb_tracker import charts, presenting
+from cjb_tracker import measure_charts, presenting
 from cjb_tracker.auth import User
 from cjb_tracker.web.data import drawn, query
 from cjb_tracker.web.forms import LinkForm, link_measure, link_outcome, unlink_measure
@@ -32,7 +32,9 @@ def outcome_chart(
     st.markdown(presenting.escape_markdown(sentence))
     figure = drawn(
         partial(
-            charts.measure_trend_chart, milestones=list(milestones), compared_from=compared_from
+            measure_charts.measure_trend_chart,
+            milestones=list(milestones),
+            compared_from=compared_from,
         ),
         f"measure_trend_chart {[m.key for m in milestones]}",
         drawing,
@@ -53,7 +55,7 @@ def outcome_sections(outcomes: pd.DataFrame, as_at: dt.date) -> None:
         series = query(
             "measure_series", measure_id=row["measure_id"], breakdown=row["breakdown"], as_at=as_at
         )
-        outcome_chart(series, charts.measure_trend_summary(series), key=f"outcome_{index}")
+        outcome_chart(series, measure_charts.measure_trend_summary(series), key=f"outcome_{index}")
 
 
 def _definition(row: pd.Series) -> str:
