@@ -17,9 +17,8 @@ from browser.browserkit import ROOT, free_port
 NGINX = "/usr/sbin/nginx"
 PROXY_RULES = ROOT / "deploy" / "cjb-tracker-proxy.conf"
 
-# The test's nginx.conf: one process as whoever runs the test, files under the prefix, the
-# dashboard (or dashboards) as the `cjb_tracker` upstream, the committed rules included.
-_CONF = """
+# A test's nginx.conf begins so: one process as whoever runs the test, files under the prefix.
+_HEAD = """
 daemon off;
 master_process off;
 pid {prefix}/nginx.pid;
@@ -32,7 +31,12 @@ http {{
     fastcgi_temp_path {prefix}/fastcgi;
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
-    upstream cjb_tracker {{
+"""
+# The deployed path: the dashboard (or dashboards) as the `cjb_tracker` upstream, the
+# committed rules included.
+_CONF = (
+    _HEAD
+    + """    upstream cjb_tracker {{
 {servers}
     }}
     server {{
@@ -41,6 +45,7 @@ http {{
     }}
 }}
 """
+)
 
 
 @contextmanager
@@ -71,26 +76,16 @@ def running_proxy(prefix: Path, *upstreams: str) -> Iterator[str]:
 # proxy would report clients from different places. (A browser cannot do this with a header
 # of its own: Chromium 150 sends a context's extra headers on pages, not on the WebSocket
 # handshake that Streamlit reads the client's address from.)
-_SITES_CONF = """
-daemon off;
-master_process off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{}}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    map $http_upgrade $connection_upgrade {{
+_SITES_CONF = (
+    _HEAD
+    + """    map $http_upgrade $connection_upgrade {{
         default upgrade;
         '' close;
     }}
 {servers}
 }}
 """
+)
 _SITE = """
     server {{
         listen {listen}:{port};
