@@ -158,18 +158,18 @@ def test_the_running_dashboard_sends_the_days_reminders_itself_once(
     meetings.write_text(f"body,date\nCJB,{soon:%d/%m/%Y}\n")
     assert run_cli("import", "meetings", str(meetings), db=db).returncode == 0
     meeting_id = f"CJB:{soon:%Y-%m-%d}"
+    log = tmp_path / "server.log"
     with smtp_server() as server:
         env = env_for(server, CJB_TRACKER_REMIND_AT="00:00")
         with dashboard_process(db, env=env):
-            deadline = time.monotonic() + 60
-            while not server.received and time.monotonic() < deadline:
-                time.sleep(0.2)
-            time.sleep(1)  # (the rest of the run's messages)
+            runs_logged(log, 1)  # the timer's first look is at start
             first = len(server.received)
-        assert first > 0, (tmp_path / "server.log").read_text()
+        assert first > 0, log.read_text()
         with dashboard_process(db, env=env):
-            time.sleep(3)  # (the timer's first look is at start)
+            runs_logged(log, 2)
         assert len(server.received) == first
+    runs = [line for line in log.read_text().splitlines() if "reminders: the run of" in line]
+    assert runs[0].endswith(f"sent {first} digest(s)") and runs[1].endswith("sent 0 digest(s)")
     recipients = [r.rcpt_tos[0] for r in server.received]
     assert "demo-lead@cjb-demo.example" in recipients
     con = duckdb.connect(str(db), read_only=True)
@@ -180,7 +180,16 @@ def test_the_running_dashboard_sends_the_days_reminders_itself_once(
     # (three days before, past the 7-day deadline: the leads' digests and the escalation)
     assert set(rows) == {(meeting_id, kind, reminder_timer.BY) for kind in ("due", "escalation")}
     assert len(rows) == first
-    assert "reminders: the run of" in (tmp_path / "server.log").read_text()
+
+
+def runs_logged(log: Path, count: int, timeout: float = 60) -> None:
+    """Wait until the server's log holds `count` lines of a finished timer run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_text().count("reminders: the run of") >= count:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no {count} timer run(s) in the log:\n{log.read_text()[-2000:]}")
 
 
 def test_a_plan_made_while_another_run_sends_waits_for_it(
