@@ -252,15 +252,7 @@ class Replica:
         return cls(dsn, local, folder)
 
     def _connect(self) -> None:
-        import psycopg
-
-        try:
-            self._pg = psycopg.connect(self.dsn, connect_timeout=10)
-        except psycopg.Error as error:
-            raise TrackerError(
-                f"PostgreSQL at {redact(self.dsn)} could not be reached: "
-                f"{str(error).strip().splitlines()[0]}"
-            ) from error
+        self._pg = _pg_connect(self.dsn)
         self._pg.execute("set time zone 'Europe/London'")
         self._pg.commit()
 
@@ -503,13 +495,7 @@ class Replica:
         False, holding nothing, when another replica still holds it after wait_seconds."""
         import psycopg
 
-        try:
-            pg = psycopg.connect(self.dsn, connect_timeout=10, autocommit=True)
-        except psycopg.Error as error:
-            raise TrackerError(
-                f"PostgreSQL at {redact(self.dsn)} could not be reached: "
-                f"{str(error).strip().splitlines()[0]}"
-            ) from error
+        pg = _pg_connect(self.dsn, autocommit=True)
         try:
             try:
                 pg.execute(f"set lock_timeout = '{int(wait_seconds * 1000)}ms'")
@@ -657,6 +643,19 @@ def _insert_rows(
         cur.execute(f'insert into "{table}" ({listed}) select {listed} from "{view}"')
     finally:
         cur.unregister(view)
+
+
+def _pg_connect(dsn: str, autocommit: bool = False) -> Any:
+    """A psycopg connection; one that cannot be made is a plain sentence (no password)."""
+    import psycopg
+
+    try:
+        return psycopg.connect(dsn, connect_timeout=10, autocommit=autocommit)
+    except psycopg.Error as error:
+        raise TrackerError(
+            f"PostgreSQL at {redact(dsn)} could not be reached: "
+            f"{str(error).strip().splitlines()[0]}"
+        ) from error
 
 
 def redact(dsn: str) -> str:
