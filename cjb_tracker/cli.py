@@ -135,13 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`cjb-tracker remind --dry-run | head`): no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_DONE
-    except DatabaseInUse as error:
-        print(f"cjb-tracker: {error}", file=sys.stderr)
-        if args.command == "remind":
-            print(REMIND_WHILE_IN_USE, file=sys.stderr)
-        return EXIT_REJECTED
     except TrackerError as error:
         print(f"cjb-tracker: {error}", file=sys.stderr)
+        if isinstance(error, DatabaseInUse) and args.command == "remind":
+            print(REMIND_WHILE_IN_USE, file=sys.stderr)
         return EXIT_REJECTED
 
 
