@@ -55,20 +55,10 @@ def running_proxy(prefix: Path, *upstreams: str) -> Iterator[str]:
     prefix.mkdir(parents=True, exist_ok=True)
     port = free_port()
     servers = "\n".join(f"        server {urlsplit(u).netloc};" for u in upstreams)
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        _CONF.format(prefix=prefix, servers=servers, port=port, rules=PROXY_RULES),
-        encoding="utf-8",
-    )
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
-                               stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(url, process)
+    conf = _CONF.format(prefix=prefix, servers=servers, port=port, rules=PROXY_RULES)
+    with _nginx(prefix, conf, [url]):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 # Stand-ins for other computers: one nginx server per loopback address, each telling the
@@ -115,15 +105,23 @@ def client_sites(prefix: Path, upstream: str, *clients: str) -> Iterator[list[st
         _SITE.format(listen=listen, port=port, upstream=upstream, client=client)
         for listen, client in zip(listens, clients, strict=True)
     )
-    conf = prefix / "nginx.conf"
-    conf.write_text(_SITES_CONF.format(prefix=prefix, servers=servers), encoding="utf-8")
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
-                               stderr=subprocess.PIPE)  # fmt: skip
     urls = [f"http://{listen}:{port}" for listen in listens]
+    with _nginx(prefix, _SITES_CONF.format(prefix=prefix, servers=servers), urls):
+        yield urls
+
+
+@contextmanager
+def _nginx(prefix: Path, conf: str, urls: list[str]) -> Iterator[None]:
+    """nginx run with this configuration (written under prefix) until the block ends, once
+    each of `urls` answers."""
+    path = prefix / "nginx.conf"
+    path.write_text(conf, encoding="utf-8")
+    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(path)],
+                               stderr=subprocess.PIPE)  # fmt: skip
     try:
         for url in urls:
             _wait_until_answering(url, process)
-        yield urls
+        yield
     finally:
         process.terminate()
         process.wait(timeout=10)
