@@ -43,7 +43,9 @@ def test_the_audit_trail_shows_a_page_and_downloads_every_event(server: str, tab
     body = tab.inner_text("body")
     assert f"Rows 1 to 100 of {total:,}. Use Previous and Next" in body
     screenshot(tab, "7-audit-paged")
-
+    # Click only on a page at rest: the button's file is made on the click by the run that
+    # drew it, and Streamlit drops it when a later run ends (see the session note).
+    settle(tab)
     with tab.expect_download() as download:
         tab.get_by_role("button", name="Download these events (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
